@@ -1,0 +1,70 @@
+"""The embedded PostgreSQL that `make run` uses where DATABASE_URL is not set."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from portal.embedded_db import _forget_dead_processes
+from portal.settings import BASE_DIR
+
+START = """
+import sys
+from pathlib import Path
+from portal.embedded_db import start_or_exit
+import psycopg
+socket = start_or_exit(Path(sys.argv[1]), "portal")
+with psycopg.connect(host=socket, user="postgres", dbname="portal") as conn:
+    print(conn.execute("SELECT current_setting('server_version')").fetchone()[0])
+"""
+
+
+def run_python(code, *args):
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_starts_creates_the_database_and_stops_with_the_last_process(tmp_path):
+    pgdata = tmp_path / "pgdata"
+
+    result = run_python(START, str(pgdata))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("16.")
+    # The only process has exited, so the server has stopped.
+    for _ in range(50):
+        if not (pgdata / "postmaster.pid").exists():
+            break
+        time.sleep(0.1)
+    assert not (pgdata / "postmaster.pid").exists()
+    # A second start finds the existing data and database.
+    assert run_python(START, str(pgdata)).returncode == 0
+
+
+def test_when_it_cannot_start_it_says_why_in_one_sentence(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder's parent should be")
+
+    result = run_python(START, str(blocker / "pgdata"))
+
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "konnte nicht starten" in lines[0]
+    assert "DATABASE_URL" in lines[0]
+
+
+def test_processes_that_died_are_forgotten(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / ".handle_pids.json").write_text(json.dumps([os.getpid(), dead.pid]))
+
+    _forget_dead_processes(tmp_path)
+
+    assert json.loads((tmp_path / ".handle_pids.json").read_text()) == [os.getpid()]

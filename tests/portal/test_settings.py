@@ -1,0 +1,65 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.settings import BASE_DIR, database_from_url, envbool
+
+
+def test_database_url_gives_every_part():
+    db = database_from_url(
+        "postgres://redaktion:g%40heim@db.example.org:6543/portal?sslmode=require"
+    )
+
+    assert db["NAME"] == "portal"
+    assert db["USER"] == "redaktion"
+    assert db["PASSWORD"] == "g@heim"
+    assert db["HOST"] == "db.example.org"
+    assert db["PORT"] == "6543"
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_database_url_may_name_a_socket_folder():
+    db = database_from_url("postgresql:///portal?host=/var/run/postgresql")
+
+    assert db["HOST"] == "/var/run/postgresql"
+    assert db["OPTIONS"] == {}
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://root@localhost/portal", "postgres://localhost/", "postgres://localhost:port/x"],
+)
+def test_a_database_url_we_cannot_use_is_refused(url):
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url(url)
+
+
+def test_envbool_refuses_what_it_cannot_read(monkeypatch):
+    monkeypatch.setenv("PORTAL_FLAG", "vielleicht")
+
+    with pytest.raises(ImproperlyConfigured, match="PORTAL_FLAG"):
+        envbool("PORTAL_FLAG", False)
+
+
+def test_production_without_a_secret_key_does_not_start():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG")
+    }
+    env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/portal"
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.settings"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
