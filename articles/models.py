@@ -1,0 +1,284 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from articles.images import validate_image_upload
+from articles.text import german_slugify, sanitize_html
+
+
+class Section(models.Model):
+    """A Bereich/Rubrik such as "Politik"; position orders the navigation."""
+
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("Position"), default=0)
+    description = models.TextField(
+        _("Beschreibung"), blank=True, help_text=_("Kurzer Text für die Bereichsseite.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("Bereich")
+        verbose_name_plural = _("Bereiche")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(TagBase):
+    """A Stichwort. Own model so that slugs read "oeffentliche-verwaltung"."""
+
+    class Meta:
+        verbose_name = _("Stichwort")
+        verbose_name_plural = _("Stichwörter")
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = german_slugify(tag, max_length=90) or "stichwort"
+        return slug if i is None else f"{slug}-{i}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    """A picture with what readers and screen readers need to know about it."""
+
+    file = models.ImageField(
+        _("Datei"),
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+        help_text=_("JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel."),
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        _("Alternativtext"),
+        max_length=250,
+        help_text=_("Was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen."),
+    )
+    caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
+    credit = models.CharField(_("Bildnachweis"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("Hochgeladen"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Bild")
+        verbose_name_plural = _("Bilder")
+
+    def __str__(self):
+        return self.caption or self.alt_text or self.file.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and the publish time has come.
+
+        This is the only definition of visibility; every public view, list,
+        feed and related box starts from it. Scheduled articles appear by
+        themselves because this is a query, not a job.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Columns and joins a teaser list needs, in one query."""
+        return self.select_related("section", "lead_image").defer("body")
+
+    def for_page(self):
+        """An article page: the article with its joins, tags (in the editor's order)
+        and links prefetched: three queries however many tags and links it has."""
+        ordered_tags = models.Prefetch(
+            "tagged_items", queryset=TaggedArticle.objects.select_related("tag").order_by("id")
+        )
+        return self.select_related("section", "lead_image").prefetch_related(ordered_tags, "links")
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", _("Meldung")
+        REPORT = "report", _("Bericht")
+        INTERVIEW = "interview", _("Interview")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        REVIEW = "review", _("In Prüfung")
+        PUBLISHED = "published", _("Veröffentlicht")
+
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("Bereich")
+    )
+    kind = models.CharField(_("Art"), max_length=12, choices=Kind, default=Kind.NEWS)
+    kicker = models.CharField(
+        _("Dachzeile"), max_length=100, blank=True, help_text=_("Ort oder Thema, z. B. Sachsen.")
+    )
+    headline = models.CharField(_("Überschrift"), max_length=200)
+    slug = models.SlugField(
+        _("Kurzname (URL)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leer lassen: wird aus Dachzeile und Überschrift gebildet."),
+    )
+    teaser = models.TextField(
+        _("Vorspann"), help_text=_("Reiner Text; erscheint in Listen, Feeds und Suchmaschinen.")
+    )
+    body = models.TextField(_("Text"), blank=True)
+    byline = models.CharField(
+        _("Kürzel"), max_length=12, blank=True, help_text=_("Autorenkürzel, z. B. ba.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("Autor"),
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Aufmacherbild"),
+    )
+    featured = models.BooleanField(
+        _("Aufmacher"), default=False, help_text=_("Auf der Startseite oben zeigen.")
+    )
+    status = models.CharField(_("Status"), max_length=12, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("Veröffentlichung"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leer: beim Veröffentlichen jetzt. In der Zukunft: erscheint dann von selbst."
+        ),
+    )
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
+
+    tags = TaggableManager(
+        through="articles.TaggedArticle", blank=True, verbose_name=_("Stichwörter")
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("Artikel")
+        verbose_name_plural = _("Artikel")
+        indexes = [
+            # Reader lists: latest first, only what readers may see.
+            models.Index(
+                fields=["-publish_at", "-id"],
+                name="article_published_idx",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                fields=["section", "-publish_at"],
+                name="article_section_published_idx",
+                condition=Q(status="published"),
+            ),
+            # Back office: all statuses, latest first.
+            models.Index(fields=["-publish_at"], name="article_publish_at_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(publish_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self):
+        self.fill_derived_fields()
+
+    def fill_derived_fields(self):
+        """Slug, publish time and the sanitized body follow from what the editor gave.
+
+        Runs before form validation too, so "published" without a time passes
+        the database's check and means "now".
+        """
+        if not self.slug:
+            self.slug = german_slugify(self.title) or "artikel"
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        self.body = sanitize_html(self.body)
+
+    @property
+    def title(self):
+        """Headline with its kicker, as lists show it: "Sachsen: Digitalstrategie ..."."""
+        return f"{self.kicker}: {self.headline}" if self.kicker else self.headline
+
+    @property
+    def shows_kind(self):
+        """Lists label reports and interviews; news items need no label."""
+        return self.kind != self.Kind.NEWS
+
+    @property
+    def ordered_tags(self):
+        """Tags in the order they were given ("Politik, Sachsen, ..."), not alphabetically."""
+        return [item.tag for item in self.tagged_items.all()]
+
+    def body_with_byline(self):
+        """The body with the byline closing its last paragraph: "... zu stärken. (ba)"."""
+        body = self.body
+        if not self.byline:
+            return mark_safe(body)  # noqa: S308 - sanitized when saved
+        byline = format_html('<span class="byline">({})</span>', self.byline)
+        if body.endswith("</p>"):
+            return mark_safe(f"{body[:-4]} {byline}</p>")  # noqa: S308 - sanitized when saved
+        return mark_safe(f"{body}<p>{byline}</p>")  # noqa: S308 - sanitized when saved
+
+
+class TaggedArticle(ItemBase):
+    """Tags of an article with real foreign keys, so tag pages join on indexes."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("Stichwort-Zuordnung")
+        verbose_name_plural = _("Stichwort-Zuordnungen")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
+        ]
+
+
+class ArticleLink(models.Model):
+    """A "Weitere Informationen" link under the article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(_("Beschriftung"), max_length=200)
+    url = models.URLField(_("Adresse"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("Position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("Weiterführender Link")
+        verbose_name_plural = _("Weiterführende Links")
+
+    def __str__(self):
+        return self.label

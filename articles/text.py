@@ -1,0 +1,39 @@
+"""Text helpers for articles: German slugs and the rich-text allow-list."""
+
+import nh3
+from django.utils.text import slugify
+
+# German readers expect "ueberarbeitet", not "uberarbeitet".
+_GERMAN_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
+)
+
+
+def german_slugify(value, max_length=200):
+    """Slug with German transliteration, cut at a word boundary within max_length."""
+    slug = slugify(str(value).translate(_GERMAN_TRANSLITERATION))
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug
+
+
+# What the body of an article may contain. Everything else is removed when
+# the article is saved, so the stored HTML can be rendered as trusted.
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "a",
+    "ul", "ol", "li", "blockquote", "sub", "sup",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize_html(html):
+    """Reduce HTML to the allow-list: no scripts, handlers, styles or foreign URLs."""
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()

@@ -1,0 +1,54 @@
+import pytest
+
+from articles.text import german_slugify, sanitize_html
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Sachsen: Digitalstrategie überarbeitet", "sachsen-digitalstrategie-ueberarbeitet"),
+        ("Öffentliche Verwaltung", "oeffentliche-verwaltung"),
+        ("Straßenbeleuchtung & Co.", "strassenbeleuchtung-co"),
+        ("Schul-IT", "schul-it"),
+        (
+            "„Chief Digital Officer“: Mädchen für alles",
+            "chief-digital-officer-maedchen-fuer-alles",
+        ),
+        ("???", ""),
+    ],
+)
+def test_german_slugs(text, slug):
+    assert german_slugify(text) == slug
+
+
+def test_long_slugs_are_cut_at_a_word():
+    slug = german_slugify("Digitalisierung " * 40, max_length=50)
+
+    assert len(slug) <= 50
+    assert slug.endswith("digitalisierung")
+
+
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        ("<p>Text<script>alert(1)</script></p>", "<p>Text</p>"),
+        ('<p onclick="steal()">Klick</p>', "<p>Klick</p>"),
+        ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
+        ('<a href="data:text/html,hi">x</a>', '<a rel="noopener noreferrer">x</a>'),
+        ('<p style="color:red">rot</p>', "<p>rot</p>"),
+        ("<iframe src='https://evil.example'></iframe><p>ok</p>", "<p>ok</p>"),
+        ("<!-- Kommentar --><p>ok</p>", "<p>ok</p>"),
+        (
+            "<h2>Zwischentitel</h2><ul><li><strong>fett</strong> <em>kursiv</em></li></ul>",
+            "<h2>Zwischentitel</h2><ul><li><strong>fett</strong> <em>kursiv</em></li></ul>",
+        ),
+        (
+            '<a href="https://www.it-planungsrat.de" title="IT-PLR">Link</a>',
+            '<a href="https://www.it-planungsrat.de" title="IT-PLR" rel="noopener noreferrer">'
+            "Link</a>",
+        ),
+        ("<blockquote>Zitat</blockquote>", "<blockquote>Zitat</blockquote>"),
+    ],
+)
+def test_rich_text_keeps_only_the_allow_list(dirty, clean):
+    assert sanitize_html(dirty) == clean

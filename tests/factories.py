@@ -1,0 +1,54 @@
+"""Plain factory functions: each makes one valid object and takes overrides."""
+
+import datetime
+import io
+import itertools
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article, ArticleLink, Image, Section, Tag, TaggedArticle
+
+_numbers = itertools.count(1)
+
+
+def make_section(name=None, **fields):
+    number = next(_numbers)
+    name = name or f"Bereich {number}"
+    fields.setdefault("slug", f"bereich-{number}")
+    fields.setdefault("position", number)
+    return Section.objects.create(name=name, **fields)
+
+
+def make_article(section=None, tags=(), links=(), **fields):
+    """A published article, visible since an hour ago, unless told otherwise."""
+    number = next(_numbers)
+    fields.setdefault("headline", f"Überschrift {number}")
+    fields.setdefault("kicker", "Sachsen")
+    fields.setdefault("teaser", f"Vorspann {number} mit dem Wichtigsten in Kürze.")
+    fields.setdefault("body", f"<p>Text {number}.</p>")
+    fields.setdefault("byline", "ba")
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    if fields["status"] == Article.Status.PUBLISHED:
+        fields.setdefault("publish_at", timezone.now() - datetime.timedelta(hours=1))
+    article = Article.objects.create(section=section or make_section(), **fields)
+    for name in tags:
+        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+        TaggedArticle.objects.create(content_object=article, tag=tag)
+    for position, (label, url) in enumerate(links):
+        ArticleLink.objects.create(article=article, label=label, url=url, position=position)
+    return article
+
+
+def picture_bytes(kind="JPEG", size=(120, 80), color=(10, 61, 98)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def make_image(caption="Bildunterschrift", alt_text="Beschreibung des Bildes", **fields):
+    image = Image(caption=caption, alt_text=alt_text, **fields)
+    image.file = ContentFile(picture_bytes(), name="bild.jpg")
+    image.save()
+    return image
