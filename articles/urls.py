@@ -1,0 +1,43 @@
+from django.urls import path, register_converter
+
+from articles import views
+
+
+class IdConverter:
+    """Database ids: digits only, and few enough to fit a bigint (no overflow, no 500)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+class YearConverter(IdConverter):
+    regex = "[0-9]{4}"
+
+
+class MonthConverter(IdConverter):
+    regex = "0[1-9]|1[0-2]"
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(IdConverter, "id")
+register_converter(YearConverter, "yyyy")
+register_converter(MonthConverter, "mm")
+
+app_name = "articles"
+
+urlpatterns = [
+    path("artikel/<id:pk>-<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("artikel/<id:pk>/", views.article_without_slug, name="detail-short"),
+    path("rubrik/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("stichwort/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("archiv/", views.ArchiveView.as_view(), name="archive"),
+    path("archiv/<yyyy:year>/", views.ArchiveYearView.as_view(), name="archive-year"),
+    path("archiv/<yyyy:year>/<mm:month>/", views.ArchiveMonthView.as_view(), name="archive-month"),
+]

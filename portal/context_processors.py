@@ -1,0 +1,21 @@
+from django.conf import settings
+
+from articles.models import Article, Section
+
+LATEST_COUNT = 8
+
+
+def site(request):
+    """What every reader page shows around its content.
+
+    Querysets are lazy: a page that does not show the navigation or the
+    "Aktuelle Meldungen" box (the admin, say) runs no query for them.
+    """
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "portal_claim": settings.PORTAL_CLAIM,
+        "nav_sections": Section.objects.only("name", "slug"),
+        "latest_articles": Article.objects.published().only(
+            "pk", "slug", "kicker", "headline", "publish_at"
+        )[:LATEST_COUNT],
+    }

@@ -1,0 +1,33 @@
+from itertools import groupby
+
+from django.shortcuts import render
+
+from articles.models import Article, Section
+
+PER_SECTION = 3
+
+
+def home(request):
+    """Lead story, the latest items of every section, and the site-wide latest list."""
+    visible = Article.objects.published().for_listing()
+    lead = visible.filter(featured=True).first() or visible.first()
+    sections = list(Section.objects.all())
+
+    # The newest items of each section in two queries, however many sections:
+    # one UNION of small per-section index scans for the ids, one fetch.
+    picks = [
+        Article.objects.published()
+        .filter(section=section)
+        .exclude(pk=getattr(lead, "pk", None))
+        .order_by("-publish_at", "-id")
+        .values_list("pk", flat=True)[:PER_SECTION]
+        for section in sections
+    ]
+    ids = list(picks[0].union(*picks[1:], all=True)) if picks else []
+    items = visible.filter(pk__in=ids).order_by("section__position", "section_id", "-publish_at")
+    by_section = {key: list(group) for key, group in groupby(items, key=lambda a: a.section_id)}
+    blocks = [
+        (section, by_section[section.pk]) for section in sections if section.pk in by_section
+    ]
+    context = {"lead": lead, "section_blocks": blocks, "nav_sections": sections}
+    return render(request, "portal/home.html", context)
