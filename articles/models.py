@@ -190,6 +190,12 @@ class Article(models.Model):
                 name="article_section_published_idx",
                 condition=Q(status="published"),
             ),
+            # The home page's lead story: the newest featured article, found at once.
+            models.Index(
+                fields=["-publish_at"],
+                name="article_featured_idx",
+                condition=Q(status="published", featured=True),
+            ),
             # Back office: all statuses, latest first.
             models.Index(fields=["-publish_at"], name="article_publish_at_idx"),
         ]
