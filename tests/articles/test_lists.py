@@ -167,3 +167,10 @@ def test_list_pages_need_a_constant_number_of_queries(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_an_empty_section_says_so(client, sections):
+    response = client.get("/rubrik/schul-it/")
+
+    assert response.status_code == 200
+    assert "In diesem Bereich ist noch nichts erschienen." in main_content(response)
