@@ -6,6 +6,7 @@ it; the last process to exit stops the server. Every process of the project
 calls ``start()`` from the settings, so they all share one server.
 """
 
+import atexit
 import contextlib
 import json
 import logging
@@ -40,6 +41,11 @@ def _forget_dead_processes(pgdata: Path) -> None:
         pids_file.write_text(json.dumps(alive))
 
 
+def _forget_dead_processes_locked(pgdata: Path, lock) -> None:
+    with lock:
+        _forget_dead_processes(pgdata)
+
+
 def _ensure_database(socket_dir: str, name: str) -> None:
     import psycopg
     from psycopg import sql
@@ -71,10 +77,13 @@ def start(pgdata: Path, database: str) -> str:
 
     try:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        with PostgresServer._lock:
-            if pgdata.exists():
-                _forget_dead_processes(pgdata)
+        if pgdata.exists():
+            _forget_dead_processes_locked(pgdata, PostgresServer._lock)
         server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        # atexit runs last-registered first, so this prunes before pgserver
+        # decides whether we are the last process. It matters for runserver:
+        # on SIGTERM its reloader SIGKILLs the child, which never deregisters.
+        atexit.register(_forget_dead_processes_locked, pgdata, PostgresServer._lock)
         socket_dir = str(server.get_postmaster_info().socket_dir)
         _ensure_database(socket_dir, database)
     except Exception as exc:

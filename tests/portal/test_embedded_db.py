@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -68,3 +69,35 @@ def test_processes_that_died_are_forgotten(tmp_path):
     _forget_dead_processes(tmp_path)
 
     assert json.loads((tmp_path / ".handle_pids.json").read_text()) == [os.getpid()]
+
+
+def test_runserver_stopped_by_sigterm_stops_the_server(tmp_path):
+    """A supervisor's SIGTERM to runserver's process group: the reloader SIGKILLs
+    its child, which never deregisters; the server must stop all the same."""
+    pgdata = tmp_path / "pgdata"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DJANGO_DEBUG="1", PORTAL_PGDATA=str(pgdata), PORTAL_MEDIA_ROOT=str(tmp_path))
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "127.0.0.1:0"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    pids_file = pgdata / ".handle_pids.json"
+    try:
+        for _ in range(200):
+            if pids_file.exists() and len(json.loads(pids_file.read_text() or "[]")) == 2:
+                break
+            time.sleep(0.1)
+        assert len(json.loads(pids_file.read_text())) == 2  # reloader and its child
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    for _ in range(100):
+        if not (pgdata / "postmaster.pid").exists():
+            break
+        time.sleep(0.1)
+    assert not (pgdata / "postmaster.pid").exists()
