@@ -18,6 +18,9 @@ class IdConverter:
 class YearConverter(IdConverter):
     regex = "[0-9]{4}"
 
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
 
 class MonthConverter(IdConverter):
     regex = "0[1-9]|1[0-2]"

@@ -18,12 +18,20 @@ PAGE_SIZE = 20
 
 
 class ReaderPaginationMixin:
-    """Pagination that tells a malformed page number (400) from a missing page (404)."""
+    """Pagination that tells a malformed page number (400) from a missing page (404).
+
+    With empty_is_404 a list with nothing visible is a 404, so a tag or month
+    that only drafts use does not reveal itself. (ListView's own allow_empty
+    would ask the database a second time.)
+    """
 
     paginate_by = PAGE_SIZE
+    empty_is_404 = False
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        paginator = self.get_paginator(
+            queryset, page_size, allow_empty_first_page=not self.empty_is_404
+        )
         raw = self.request.GET.get(self.page_kwarg) or "1"
         try:
             number = int(raw)
@@ -91,6 +99,7 @@ class SectionView(ReaderPaginationMixin, ListView):
 class TagView(ReaderPaginationMixin, ListView):
     template_name = "articles/tag.html"
     context_object_name = "articles"
+    empty_is_404 = True
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -145,12 +154,15 @@ class ArchiveYearView(TemplateView):
             .annotate(count=Count("pk"))
             .order_by("month")
         )
+        if not months:
+            raise Http404(_("In diesem Jahr ist nichts erschienen."))
         return super().get_context_data(months=months, **kwargs)
 
 
 class ArchiveMonthView(ReaderPaginationMixin, ListView):
     template_name = "articles/archive_month.html"
     context_object_name = "articles"
+    empty_is_404 = True
 
     def get_queryset(self):
         self.month = _month_start(self.kwargs["year"], self.kwargs["month"])

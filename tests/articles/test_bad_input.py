@@ -1,6 +1,8 @@
 """Bad addresses and query strings get a clear answer, never a 500."""
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_article, make_section
 
@@ -36,12 +38,18 @@ def article():
         ("/archiv/0000/", 404),  # impossible year
         ("/archiv/0000/01/", 404),
         ("/archiv/20190/", 404),
-        ("/archiv/2019/07/?page=abc", 400),
-        ("/archiv/2019/07/?page=2", 404),
+        ("/archiv/0999/05/", 404),  # a year before 1000, with nothing in it
+        ("/archiv/2019/", 404),  # nothing published that year
+        ("/archiv/2019/06/", 404),
+        ("/archiv/{year}/{month}/?page=abc", 400),
+        ("/archiv/{year}/{month}/?page=2", 404),
     ],
 )
 def test_each_bad_input_gets_its_answer(client, article, url, status):
-    response = client.get(url.format(pk=article.pk, long="x" * 5000))
+    when = timezone.localtime(article.publish_at)
+    response = client.get(
+        url.format(pk=article.pk, long="x" * 5000, year=when.year, month=f"{when.month:02d}")
+    )
 
     assert response.status_code == status
     if status == 301:
@@ -72,3 +80,8 @@ def test_the_500_page_is_german_and_needs_no_database(rf):
 
     assert response.status_code == 500
     assert "Fehler auf dem Server" in response.content.decode()
+
+
+def test_archive_addresses_of_early_years_have_four_digits():
+    assert reverse("articles:archive-year", args=[999]) == "/archiv/0999/"
+    assert reverse("articles:archive-month", args=[999, 5]) == "/archiv/0999/05/"

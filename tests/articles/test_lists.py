@@ -132,7 +132,7 @@ def test_the_archive_month_follows_berlin_time(client, sections):
         publish_at=datetime.datetime(2019, 7, 31, 23, 30, tzinfo=datetime.UTC),
     )
 
-    assert list(client.get("/archiv/2019/07/").context["articles"]) == []
+    assert client.get("/archiv/2019/07/").status_code == 404
     assert len(client.get("/archiv/2019/08/").context["articles"]) == 1
 
 
@@ -174,3 +174,16 @@ def test_an_empty_section_says_so(client, sections):
 
     assert response.status_code == 200
     assert "In diesem Bereich ist noch nichts erschienen." in main_content(response)
+
+
+def test_the_archive_year_follows_berlin_time(client, sections):
+    # 23:30 UTC on 31 December 2019 is New Year 2020 in Berlin.
+    make_article(
+        section=sections[0],
+        publish_at=datetime.datetime(2019, 12, 31, 23, 30, tzinfo=datetime.UTC),
+    )
+
+    years = client.get("/archiv/").context["years"]
+
+    assert [(e["year"], e["count"]) for e in years] == [(2020, 1)]
+    assert [e["month"].month for e in client.get("/archiv/2020/").context["months"]] == [1]

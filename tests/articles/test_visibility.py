@@ -10,9 +10,12 @@ from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 
+# Drafts and reviews with a past publish time: an article taken back from
+# publication keeps its time, so the status alone must hide it.
+PAST = timezone.now() - datetime.timedelta(days=1)
 HIDDEN = {
-    "draft": {"status": Article.Status.DRAFT},
-    "in review": {"status": Article.Status.REVIEW},
+    "draft": {"status": Article.Status.DRAFT, "publish_at": PAST},
+    "in review": {"status": Article.Status.REVIEW, "publish_at": PAST},
     "scheduled": {
         "status": Article.Status.PUBLISHED,
         "publish_at": timezone.now() + datetime.timedelta(days=1),
@@ -87,3 +90,21 @@ def test_the_archive_counts_only_visible_articles(world, client):
     response = client.get("/archiv/")
 
     assert [entry["count"] for entry in response.context["years"]] == [1]
+
+
+def test_a_tag_only_hidden_articles_use_is_not_revealed(client):
+    make_article(status=Article.Status.DRAFT, tags=["Geheimprojekt"])
+
+    response = client.get("/stichwort/geheimprojekt/")
+
+    assert response.status_code == 404
+    assert "Geheimprojekt" not in response.content.decode()
+
+
+def test_a_month_with_only_hidden_articles_is_not_found(client):
+    make_article(
+        status=Article.Status.DRAFT, publish_at=datetime.datetime(2019, 7, 3, tzinfo=datetime.UTC)
+    )
+
+    assert client.get("/archiv/2019/").status_code == 404
+    assert client.get("/archiv/2019/07/").status_code == 404
