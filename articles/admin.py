@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
@@ -20,9 +21,11 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    # The slug is made by Tag.slugify ("Ö" -> "oe", unlike the admin's JavaScript)
+    # and stays as it is when the name changes, so tag addresses keep working.
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["slug"]
 
 
 @admin.register(Image)
@@ -44,8 +47,30 @@ class ArticleLinkInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "section", "kind", "kicker", "headline", "slug", "teaser", "body", "lead_image",
+            "tags", "status", "publish_at", "featured", "author", "byline",
+        ]  # fmt: skip
+
+    def clean_tags(self):
+        """Refuse over-long Stichwörter here, before the database would."""
+        tags = self.cleaned_data["tags"]
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [name for name in tags if len(name) > limit]
+        if too_long:
+            raise forms.ValidationError(
+                _("Ein Stichwort darf höchstens %(limit)d Zeichen lang sein: „%(tag)s…“")
+                % {"limit": limit, "tag": too_long[0][:40]}
+            )
+        return tags
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     list_display = ["headline", "kicker", "section", "kind", "status", "publish_at", "byline"]
     list_filter = ["status", "section", "kind", "featured", "publish_at"]
     list_select_related = ["section"]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -37,6 +38,10 @@ class Section(models.Model):
 
 class Tag(TagBase):
     """A Stichwort. Own model so that slugs read "oeffentliche-verwaltung"."""
+
+    # ASCII only (taggit allows unicode), so every slug fits the tag URL.
+    # Always made from the name when the tag is created, then kept stable.
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=100, unique=True)
 
     class Meta:
         verbose_name = _("Stichwort")
@@ -278,11 +283,17 @@ class ArticleLink(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
     label = models.CharField(_("Beschriftung"), max_length=200)
-    url = models.URLField(_("Adresse"), max_length=500)
+    url = models.URLField(
+        _("Adresse"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
+    )
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
 
     class Meta:
         ordering = ["position", "id"]
+        constraints = [
+            # Rendered as a live link: no javascript: or data: however the row was written.
+            models.CheckConstraint(condition=Q(url__regex=r"^https?://"), name="link_url_is_http")
+        ]
         verbose_name = _("Weiterführender Link")
         verbose_name_plural = _("Weiterführende Links")
 

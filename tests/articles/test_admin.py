@@ -2,8 +2,9 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 
-from articles.models import Article, Image
+from articles.models import Article, ArticleLink, Image, Tag
 from tests.factories import make_article, make_section, picture_bytes
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,49 @@ def test_a_link_typed_without_scheme_gets_https(editor_client, politik):
     )
 
     assert Article.objects.get().links.get().url == "https://www.bsi.bund.de"
+
+
+def test_an_overlong_stichwort_is_refused_at_the_field(editor_client, politik):
+    response = editor_client.post(
+        "/admin/articles/article/add/", article_form(politik, tags="OZG, " + "x" * 150)
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["tags"]
+    assert "höchstens 100 Zeichen" in errors[0]
+    assert not Article.objects.exists()
+
+
+def test_a_link_that_is_not_http_is_refused_at_the_field(editor_client, politik):
+    response = editor_client.post(
+        "/admin/articles/article/add/",
+        article_form(politik, **{"links-0-url": "ftp://files.example.org/strategie.pdf"}),
+    )
+
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+
+
+def test_the_database_refuses_script_links_written_around_the_form(politik):
+    article = make_article(section=politik)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleLink.objects.create(article=article, label="x", url="javascript:alert(1)")
+
+
+def test_a_new_stichwort_gets_a_german_ascii_slug(editor_client):
+    response = editor_client.post("/admin/articles/tag/add/", {"name": "Öffentliche Verwaltung"})
+
+    assert response.status_code == 302
+    assert Tag.objects.get().slug == "oeffentliche-verwaltung"
+
+
+def test_staff_cookies_are_secure_outside_development(client, editor):
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": editor.username, "password": "geheim-und-lang-genug"},
+    )
+
+    assert response.status_code == 302
+    assert response.cookies["sessionid"]["secure"] is True
+    assert response.cookies["sessionid"]["httponly"] is True
