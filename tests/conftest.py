@@ -1,5 +1,13 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
+
+
+@pytest.fixture(autouse=True, scope="session")
+def media_root(tmp_path_factory):
+    """Uploads of the test session go to pytest's temporary folder, which it prunes."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

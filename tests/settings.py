@@ -1,7 +1,6 @@
 """Settings for the test suite: the real settings plus test-only speed-ups."""
 
 import os
-import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 
@@ -12,7 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests render templates without running collectstatic first.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Static files come from the finders; nothing is collected for a test run.
-STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
 WHITENOISE_USE_FINDERS = True
-# Uploads of the test run go to a folder of their own, never to var/media.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+WHITENOISE_AUTOREFRESH = True
+# Uploads go to a folder of the test session (tests/conftest.py), never to var/media.

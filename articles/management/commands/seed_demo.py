@@ -42,7 +42,7 @@ class Command(BaseCommand):
             for item in items:
                 if (item["kicker"], item["headline"]) in existing:
                     continue
-                create_article(item, sections[item["section"]])
+                create_article(item, sections[item["section"]], with_picture=not dry_run)
                 created += 1
             if dry_run:
                 transaction.set_rollback(True)
@@ -61,8 +61,12 @@ class Command(BaseCommand):
         return sections
 
 
-def create_article(item, section):
-    """One published demo article with its links, tags (in order) and picture."""
+def create_article(item, section, with_picture=True):
+    """One published demo article with its links, tags (in order) and picture.
+
+    Without with_picture no file is written: a dry run's rollback would not
+    remove files from storage.
+    """
     article = Article(
         section=section,
         kind=item["kind"],
@@ -75,7 +79,7 @@ def create_article(item, section):
         status=Article.Status.PUBLISHED,
         publish_at=datetime.datetime.fromisoformat(item["published"]),
     )
-    if item.get("image"):
+    if item.get("image") and with_picture:
         article.lead_image = create_picture(item["image"], f"{item['kicker']}-{item['headline']}")
     article.save()
     ArticleLink.objects.bulk_create(
