@@ -88,9 +88,10 @@ def start(pgdata: Path, database: str) -> str:
         _ensure_database(socket_dir, database)
     except Exception as exc:
         log = pgdata / "log"
+        cause = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, however long
         raise EmbeddedDatabaseError(
             f"Die eingebettete PostgreSQL-Datenbank in {pgdata} konnte nicht starten "
-            f"({type(exc).__name__}: {exc}); sehen Sie in {log} nach oder setzen Sie "
+            f"({cause}); sehen Sie in {log} nach oder setzen Sie "
             "DATABASE_URL auf einen erreichbaren PostgreSQL-Server."
         ) from exc
     return socket_dir

@@ -105,7 +105,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -193,10 +192,16 @@ STORAGES = {
     },
 }
 
-# Readers get no cookies; staff sessions are not readable from scripts.
+# Readers get no cookies; staff cookies are not readable from scripts and,
+# outside development, travel over HTTPS only.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
+# Behind a proxy that terminates TLS: DJANGO_BEHIND_TLS_PROXY=1 trusts its
+# X-Forwarded-Proto, so absolute URLs (canonical, "Link mailen") say https.
+if envbool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 PORTAL_NAME = os.getenv("PORTAL_NAME", "Verwaltung Digital")
 PORTAL_CLAIM = os.getenv(

@@ -159,8 +159,9 @@ def test_it_shows_the_lead_image_with_caption_credit_and_alt_text(client, politi
     assert "Bild: Stadt Kiel" in html
 
 
-def test_related_lists_the_five_latest_others_of_the_section(client, politik, sachsen):
+def test_related_lists_the_five_latest_others_of_the_section(client, politik):
     now = timezone.now()
+    viewed = make_article(section=politik, headline="Die neueste", publish_at=now)
     others = [
         make_article(
             section=politik, headline=f"Andere {n}", publish_at=now - datetime.timedelta(days=n)
@@ -169,7 +170,7 @@ def test_related_lists_the_five_latest_others_of_the_section(client, politik, sa
     ]
     elsewhere = make_article(section=make_section("Praxis"), headline="Aus der Praxis")
 
-    response = client.get(sachsen.get_absolute_url())
+    response = client.get(viewed.get_absolute_url())
 
     assert [a.headline for a in response.context["related"]] == [a.headline for a in others[:5]]
     related_html = main_content(response).split("Weitere Meldungen und Beiträge")[1]
@@ -182,7 +183,15 @@ def test_readers_get_no_cookies(client, sachsen):
 
     assert response.status_code == 200
     assert response.cookies == {}
+    # Nothing that would split a proxy's cache per reader or per browser language.
     assert "Cookie" not in response.get("Vary", "")
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_the_section_of_the_article_is_marked_in_the_navigation(client, sachsen):
+    html = client.get(sachsen.get_absolute_url()).content.decode()
+
+    assert '<a href="/rubrik/politik/" aria-current="true">Politik</a>' in html
 
 
 def test_an_empty_ad_place_renders_nothing(client, sachsen):
