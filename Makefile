@@ -26,8 +26,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -45,5 +45,5 @@ format: install
 
 # Django's own checks and the migration check, as CI runs them.
 check: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py check
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run

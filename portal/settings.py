@@ -1,9 +1,12 @@
 """Settings for the portal, read from the environment.
 
-One file for every machine. Development: ``DJANGO_DEBUG=1`` (``make run`` sets
-it). Production: ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS`` and
-``DATABASE_URL`` are set and DEBUG stays off. A value that cannot be read
-stops the start with ImproperlyConfigured rather than being guessed.
+One file for every machine. ``DJANGO_ENV=production`` declares a production
+server: it must have ``DJANGO_SECRET_KEY``, never runs with DEBUG, serves
+hashed, compressed static files and sends cookies over HTTPS only. Anything
+else is a development machine, where plain ``manage.py`` commands work
+without further setup (``make run`` adds ``DJANGO_DEBUG=1``). A value that
+cannot be read stops the start with ImproperlyConfigured rather than being
+guessed.
 """
 
 import os
@@ -71,16 +74,25 @@ def database_from_url(url):
     }
 
 
+ENVIRONMENT = os.getenv("DJANGO_ENV", "development")
+if ENVIRONMENT not in ("development", "production"):
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be development or production, not {ENVIRONMENT!r}"
+    )
+PRODUCTION = ENVIRONMENT == "production"
+
 DEBUG = envbool("DJANGO_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")
 
 SECRET_KEY = os.getenv("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if PRODUCTION:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random value in production, "
-            "or set DJANGO_DEBUG=1 on a development machine (make run does)."
+            "DJANGO_SECRET_KEY is not set. Production needs a long random value of its own."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+    # The "django-insecure-" prefix makes check --deploy flag it should it ever leak out.
+    SECRET_KEY = "django-insecure-development-only-never-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -177,26 +189,28 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside production whitenoise serves straight from static/, with no collectstatic.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("PORTAL_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Uploaded pictures are served by the app itself where no web server does it.
-SERVE_MEDIA = envbool("PORTAL_SERVE_MEDIA", DEBUG)
+SERVE_MEDIA = envbool("PORTAL_SERVE_MEDIA", not PRODUCTION)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 
 # Readers get no cookies; staff cookies are not readable from scripts and,
-# outside development, travel over HTTPS only.
+# in production, travel over HTTPS only.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", PRODUCTION)
 X_FRAME_OPTIONS = "DENY"
 # Behind a proxy that terminates TLS: DJANGO_BEHIND_TLS_PROXY=1 trusts its
 # X-Forwarded-Proto, so absolute URLs (canonical, "Link mailen") say https.

@@ -199,14 +199,3 @@ def test_a_new_stichwort_gets_a_german_ascii_slug(editor_client):
 
     assert response.status_code == 302
     assert Tag.objects.get().slug == "oeffentliche-verwaltung"
-
-
-def test_staff_cookies_are_secure_outside_development(client, editor):
-    response = client.post(
-        "/admin/login/?next=/admin/",
-        {"username": editor.username, "password": "geheim-und-lang-genug"},
-    )
-
-    assert response.status_code == 302
-    assert response.cookies["sessionid"]["secure"] is True
-    assert response.cookies["sessionid"]["httponly"] is True

@@ -44,16 +44,16 @@ def test_envbool_refuses_what_it_cannot_read(monkeypatch):
         envbool("PORTAL_FLAG", False)
 
 
-def test_production_without_a_secret_key_does_not_start():
+def settings_in(code="", **variables):
+    """Import the settings in a fresh process with exactly these variables set."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG")
+        if not key.startswith(("DJANGO_", "PORTAL_"))
     }
-    env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/portal"
-
-    result = subprocess.run(
-        [sys.executable, "-c", "import portal.settings"],
+    env.update(DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal", **variables)
+    return subprocess.run(
+        [sys.executable, "-c", f"from portal import settings as s\n{code}"],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -61,5 +61,38 @@ def test_production_without_a_secret_key_does_not_start():
         timeout=60,
     )
 
+
+def test_production_without_a_secret_key_does_not_start():
+    result = settings_in(DJANGO_ENV="production")
+
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = settings_in(DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60, DJANGO_DEBUG="1")
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off" in result.stderr
+
+
+def test_production_sends_staff_cookies_over_https_only():
+    result = settings_in(
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG)",
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="x" * 60,
+    )
+
+    assert result.stdout.split() == ["True", "True", "False"], result.stderr
+
+
+def test_development_works_without_any_setting():
+    result = settings_in("print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECRET_KEY[:16])")
+
+    assert result.stdout.split() == ["False", "False", "django-insecure-"], result.stderr
+
+
+def test_an_unknown_environment_is_refused():
+    result = settings_in(DJANGO_ENV="prod")
+
+    assert "DJANGO_ENV must be development or production" in result.stderr
