@@ -1,10 +1,10 @@
-from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
+from articles.forms import ArticleForm
 from articles.models import Article, ArticleLink, Image, Section, Tag
 
 # We keep our own tag model (German slugs); taggit's generic one stays unused.
@@ -47,27 +47,6 @@ class ArticleLinkInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ArticleForm(forms.ModelForm):
-    class Meta:
-        model = Article
-        fields = [
-            "section", "kind", "kicker", "headline", "slug", "teaser", "body", "lead_image",
-            "tags", "status", "publish_at", "featured", "author", "byline",
-        ]  # fmt: skip
-
-    def clean_tags(self):
-        """Refuse over-long Stichwörter here, before the database would."""
-        tags = self.cleaned_data["tags"]
-        limit = Tag._meta.get_field("name").max_length
-        too_long = [name for name in tags if len(name) > limit]
-        if too_long:
-            raise forms.ValidationError(
-                _("Ein Stichwort darf höchstens %(limit)d Zeichen lang sein: „%(tag)s…“")
-                % {"limit": limit, "tag": too_long[0][:40]}
-            )
-        return tags
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
@@ -89,5 +68,38 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
 
+    actions = ["publish_selected", "unpublish_selected"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).defer("body")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def has_change_permission(self, request, obj=None):
+        """A published article is live: only those who may publish may change it."""
+        live = obj is not None and obj.status == Article.Status.PUBLISHED
+        if live and not self.has_publish_permission(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Ausgewählte Artikel veröffentlichen"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._change_status(request, queryset, Article.publish, _("%(n)d Artikel veröffentlicht."))
+
+    @admin.action(description=_("Ausgewählte Artikel zurückziehen"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._change_status(
+            request, queryset, Article.unpublish, _("%(n)d Artikel zurückgezogen.")
+        )
+
+    def _change_status(self, request, queryset, change, message):
+        articles = list(queryset)
+        for article in articles:
+            change(article)
+            article.save()
+        self.message_user(request, message % {"n": len(articles)}, messages.SUCCESS)

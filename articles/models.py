@@ -120,6 +120,10 @@ class Article(models.Model):
         DRAFT = "draft", _("Entwurf")
         REVIEW = "review", _("In Prüfung")
         PUBLISHED = "published", _("Veröffentlicht")
+        UNPUBLISHED = "unpublished", _("Zurückgezogen")
+
+    #: Statuses only the Chefredaktion (permission publish_article) may set.
+    PUBLISHING_STATUSES = {Status.PUBLISHED, Status.UNPUBLISHED}
 
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("Bereich")
@@ -183,6 +187,7 @@ class Article(models.Model):
         ordering = ["-publish_at", "-id"]
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")
+        permissions = [("publish_article", _("Kann Artikel veröffentlichen und zurückziehen"))]
         indexes = [
             # Reader lists: latest first, only what readers may see.
             models.Index(
@@ -223,6 +228,20 @@ class Article(models.Model):
 
     def clean(self):
         self.fill_derived_fields()
+
+    def publish(self):
+        """Make the article visible: now, or at its publish time if one is set.
+
+        A future publish time schedules it; an article taken back keeps its
+        original date when it is published again.
+        """
+        self.status = self.Status.PUBLISHED
+        if self.publish_at is None:
+            self.publish_at = timezone.now()
+
+    def unpublish(self):
+        """Take the article off the site; its text and date stay for a later return."""
+        self.status = self.Status.UNPUBLISHED
 
     def fill_derived_fields(self):
         """Slug, publish time and the sanitized body follow from what the editor gave.

@@ -1,6 +1,10 @@
+"""Personas of the back office, as the groups of the data migration define them."""
+
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
+
+PASSWORD = "geheim-und-lang-genug"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -10,24 +14,39 @@ def media_root(tmp_path_factory):
     return settings.MEDIA_ROOT
 
 
+def make_staff(django_user_model, username, group):
+    user = django_user_model.objects.create_user(
+        username, f"{username}@verwaltung-digital.example", PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 @pytest.fixture
 def editor(django_user_model):
-    """A newsroom member who may add and change articles in the admin."""
-    user = django_user_model.objects.create_user(
-        "redakteurin", "redaktion@example.org", "geheim-und-lang-genug", is_staff=True
-    )
-    codenames = [
-        f"{action}_{model}"
-        for action in ("add", "change", "view")
-        for model in ("article", "section", "image", "tag", "articlelink")
-    ]
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-    )
-    return user
+    """Redaktion: writes and edits, submits for review, cannot publish."""
+    return make_staff(django_user_model, "redakteurin", "Redaktion")
+
+
+@pytest.fixture
+def chief(django_user_model):
+    """Chefredaktion: publishes, takes back, deletes."""
+    return make_staff(django_user_model, "chefin", "Chefredaktion")
+
+
+@pytest.fixture
+def ad_sales(django_user_model):
+    """Anzeigen: ads and the vendor directory, nothing editorial."""
+    return make_staff(django_user_model, "anzeigen", "Anzeigen")
 
 
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def chief_client(client, chief):
+    client.force_login(chief)
     return client

@@ -52,3 +52,30 @@ def make_image(caption="Bildunterschrift", alt_text="Beschreibung des Bildes", *
     image.file = ContentFile(picture_bytes(), name="bild.jpg")
     image.save()
     return image
+
+
+def article_form(section, **overrides):
+    """POST data of the admin's article form, as a browser would send it."""
+    data = {
+        "section": section.pk,
+        "kind": "news",
+        "kicker": "Sachsen",
+        "headline": "Digitalstrategie überarbeitet",
+        "slug": "",
+        "teaser": "Die Strategie liegt vor.",
+        "body": "<p>Text</p>",
+        "tags": "Politik, OZG",
+        "status": "draft",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "byline": "ba",
+        "links-TOTAL_FORMS": "1",
+        "links-INITIAL_FORMS": "0",
+        "links-MIN_NUM_FORMS": "0",
+        "links-MAX_NUM_FORMS": "1000",
+        "links-0-label": "Weitere Informationen (Deep Link)",
+        "links-0-url": "http://www.smwa.sachsen.de",
+        "links-0-position": "0",
+    }
+    data.update(overrides)
+    return data

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from articles.models import Article, ArticleLink, Image, Tag
-from tests.factories import make_article, make_section, picture_bytes
+from tests.factories import article_form, make_article, make_section, picture_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -15,32 +15,6 @@ CHANGELIST = "/admin/articles/article/"
 @pytest.fixture
 def politik():
     return make_section("Politik", slug="politik")
-
-
-def article_form(section, **overrides):
-    data = {
-        "section": section.pk,
-        "kind": "news",
-        "kicker": "Sachsen",
-        "headline": "Digitalstrategie überarbeitet",
-        "slug": "",
-        "teaser": "Die Strategie liegt vor.",
-        "body": "<p>Text</p>",
-        "tags": "Politik, OZG",
-        "status": "draft",
-        "publish_at_0": "",
-        "publish_at_1": "",
-        "byline": "ba",
-        "links-TOTAL_FORMS": "1",
-        "links-INITIAL_FORMS": "0",
-        "links-MIN_NUM_FORMS": "0",
-        "links-MAX_NUM_FORMS": "1000",
-        "links-0-label": "Weitere Informationen (Deep Link)",
-        "links-0-url": "http://www.smwa.sachsen.de",
-        "links-0-position": "0",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.parametrize(
@@ -99,12 +73,13 @@ def test_an_editor_writes_an_article_with_tags_and_a_link(editor_client, politik
     assert article.status == Article.Status.DRAFT
 
 
-def test_publishing_without_a_time_publishes_now(editor_client, politik, client):
-    editor_client.post("/admin/articles/article/add/", article_form(politik, status="published"))
+def test_publishing_without_a_time_publishes_now(chief_client, politik):
+    chief_client.post("/admin/articles/article/add/", article_form(politik, status="published"))
 
     article = Article.objects.get()
     assert article.publish_at is not None
-    assert client.get(article.get_absolute_url()).status_code == 200
+    chief_client.logout()
+    assert chief_client.get(article.get_absolute_url()).status_code == 200
 
 
 def test_a_missing_headline_is_reported_at_the_field_in_german(editor_client, politik):

@@ -1,0 +1,56 @@
+from django import forms
+from django.utils.translation import gettext as _
+
+from articles.models import Article, Tag
+
+
+class ArticleForm(forms.ModelForm):
+    """The article form of the back office; ArticleAdmin sets ``user`` per request."""
+
+    user = None
+
+    class Meta:
+        model = Article
+        fields = [
+            "section", "kind", "kicker", "headline", "slug", "teaser", "body", "lead_image",
+            "tags", "status", "publish_at", "featured", "author", "byline",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields and not self.can_publish():
+            # Offer only what this editor may choose; clean_status enforces it.
+            self.fields["status"].widget.choices = [
+                (value, label)
+                for value, label in Article.Status.choices
+                if value not in Article.PUBLISHING_STATUSES or value == self.instance.status
+            ]
+
+    def can_publish(self):
+        return self.user is not None and self.user.has_perm("articles.publish_article")
+
+    def clean_status(self):
+        """Publishing and taking back is for the Chefredaktion, whatever the POST says."""
+        status = self.cleaned_data["status"]
+        changed = status != self.instance.status or self.instance.pk is None
+        if status in Article.PUBLISHING_STATUSES and changed and not self.can_publish():
+            raise forms.ValidationError(
+                _(
+                    "Veröffentlichen und Zurückziehen darf nur die Chefredaktion. "
+                    "Reichen Sie den Artikel zur Prüfung ein."
+                ),
+                code="not_allowed",
+            )
+        return status
+
+    def clean_tags(self):
+        """Refuse over-long Stichwörter here, before the database would."""
+        tags = self.cleaned_data["tags"]
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [name for name in tags if len(name) > limit]
+        if too_long:
+            raise forms.ValidationError(
+                _("Ein Stichwort darf höchstens %(limit)d Zeichen lang sein: „%(tag)s…“")
+                % {"limit": limit, "tag": too_long[0][:40]}
+            )
+        return tags

@@ -1,0 +1,66 @@
+"""The back office's groups and what each may do.
+
+Data migrations call apply_roles() whenever a model adds permissions, so the
+groups on every database match this table. Apps that arrive later (ads,
+subscriptions) add their permissions to "Anzeigen" and "Aboverwaltung" the
+same way, from their own migrations.
+"""
+
+WRITE_ARTICLES = [
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_article",
+    "articles.add_articlelink",
+    "articles.change_articlelink",
+    "articles.delete_articlelink",
+    "articles.view_articlelink",
+    "articles.add_image",
+    "articles.change_image",
+    "articles.view_image",
+    "articles.add_tag",
+    "articles.view_tag",
+    "articles.view_section",
+]
+
+ROLES = {
+    # Write and edit, submit for review; cannot publish, unpublish or delete.
+    "Redaktion": WRITE_ARTICLES,
+    # Everything the newsroom does, plus publishing, taking back and deleting.
+    "Chefredaktion": [
+        *WRITE_ARTICLES,
+        "articles.publish_article",
+        "articles.delete_article",
+        "articles.delete_image",
+        "articles.change_tag",
+        "articles.delete_tag",
+        "articles.add_section",
+        "articles.change_section",
+    ],
+    # Ads and the vendor directory; their permissions come with the ads app.
+    "Anzeigen": [],
+    # Subscriptions; their permissions come with the subscriptions app.
+    "Aboverwaltung": [],
+}
+
+
+def apply_roles(apps, schema_editor):
+    """Create the groups and grant what ROLES lists (permissions not yet there are skipped)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrate; a fresh database needs them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, permissions in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for dotted in permissions:
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission:
+                group.permissions.add(permission)
