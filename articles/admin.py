@@ -4,7 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
-from articles.forms import ArticleForm
+from articles.forms import ArticleForm, ImageForm
+from articles.images import make_renditions
 from articles.models import Article, ArticleLink, Image, Section, Tag
 
 # We keep our own tag model (German slugs); taggit's generic one stays unused.
@@ -30,9 +31,15 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
     list_display = ["thumbnail", "__str__", "credit", "width", "height", "created_at"]
     search_fields = ["caption", "alt_text", "credit"]
     date_hierarchy = "created_at"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            make_renditions(obj)
 
     @admin.display(description=_("Vorschau"))
     def thumbnail(self, image):

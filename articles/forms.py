@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Tag
+from articles.images import normalise_upload, validate_image_upload
+from articles.models import Article, Image, Tag
 
 
 class ArticleForm(forms.ModelForm):
@@ -54,3 +55,18 @@ class ArticleForm(forms.ModelForm):
                 % {"limit": limit, "tag": too_long[0][:40]}
             )
         return tags
+
+
+class ImageForm(forms.ModelForm):
+    """Upload of a picture: checked, turned upright and stripped of EXIF before it is stored."""
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and not getattr(upload, "_committed", False):
+            validate_image_upload(upload)
+            upload = normalise_upload(upload)
+        return upload

@@ -1,10 +1,18 @@
 """Checks for uploaded pictures: only what browsers show, in sizes we can handle."""
 
+import io
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
+from PIL import ImageOps
+from PIL.Image import Resampling
+
+LANCZOS = Resampling.LANCZOS
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_BYTES = 10 * 1024 * 1024
@@ -49,3 +57,79 @@ def validate_image_upload(upload):
             },
             code="too_many_pixels",
         )
+
+
+def normalise_upload(upload):
+    """The picture as we keep it: upright, and without EXIF or other metadata.
+
+    Photographers' cameras write GPS positions, serial numbers and names into
+    EXIF; none of that may reach readers. Re-encoding drops it all (the ICC
+    colour profile is kept, so colours stay right). A file that fails to
+    decode to the end, such as a truncated JPEG, is refused here.
+    """
+    upload.seek(0)
+    try:
+        with PILImage.open(upload) as original:
+            kind = original.format
+            picture = ImageOps.exif_transpose(original)
+            picture.load()
+            icc_profile = original.info.get("icc_profile")
+    except (PILImage.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+        raise ValidationError(
+            _("Das Bild ist beschädigt oder unvollständig und lässt sich nicht lesen."),
+            code="broken",
+        ) from exc
+    buffer = io.BytesIO()
+    options = {"icc_profile": icc_profile} if icc_profile else {}
+    if kind == "JPEG":
+        picture.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True, **options)
+    elif kind == "PNG":
+        picture.save(buffer, "PNG", optimize=True, **options)
+    else:
+        picture.save(buffer, "WEBP", quality=90, **options)
+    stem = Path(upload.name or "bild").stem
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[kind]
+    return ContentFile(buffer.getvalue(), name=f"{stem}.{extension}")
+
+
+# Widths for srcset; a picture gets those narrower than itself plus its own width.
+RENDITION_WIDTHS = (480, 800, 1200, 1600)
+
+
+def rendition_widths(width):
+    widths = [w for w in RENDITION_WIDTHS if w < width]
+    return [*widths, min(width, RENDITION_WIDTHS[-1])]
+
+
+def make_renditions(image, storage=None):
+    """Write the picture in a few widths, as JPEG (PNG if transparent) and WebP.
+
+    Done once, when the picture is uploaded; pages only read the result from
+    ``image.renditions``: {"fallback": [[width, name], ...], "webp": [...]}.
+    """
+    storage = storage or image.file.storage
+    for _width, name in [*image.renditions.get("fallback", []), *image.renditions.get("webp", [])]:
+        storage.delete(name)
+    with image.file.open("rb") as handle, PILImage.open(handle) as original:
+        original.load()
+        transparent = "A" in original.getbands() or "transparency" in original.info
+        source = original.convert("RGBA" if transparent else "RGB")
+    fallback_format, fallback_ext = ("PNG", "png") if transparent else ("JPEG", "jpg")
+    renditions = {"fallback": [], "webp": []}
+    for width in rendition_widths(source.width):
+        height = round(source.height * width / source.width)
+        resized = source if width == source.width else source.resize((width, height), LANCZOS)
+        for key, kind, extension in (
+            ("fallback", fallback_format, fallback_ext),
+            ("webp", "WEBP", "webp"),
+        ):
+            buffer = io.BytesIO()
+            options = {"quality": 82} if kind != "PNG" else {"optimize": True}
+            resized.save(buffer, kind, **options)
+            name = storage.save(
+                f"renditions/{image.pk}/{width}.{extension}", ContentFile(buffer.getvalue())
+            )
+            renditions[key].append([width, name])
+    image.renditions = renditions
+    image.save(update_fields=["renditions"])
+    return renditions

@@ -77,6 +77,7 @@ class Image(models.Model):
     caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
     credit = models.CharField(_("Bildnachweis"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("Hochgeladen"), auto_now_add=True)
+    renditions = models.JSONField(default=dict, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -85,6 +86,30 @@ class Image(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text or self.file.name
+
+    def srcset(self, kind):
+        """ "…/480.jpg 480w, …/800.jpg 800w" for srcset; empty before renditions exist."""
+        storage = self.file.storage
+        return ", ".join(
+            f"{storage.url(name)} {width}w" for width, name in self.renditions.get(kind, [])
+        )
+
+    @property
+    def fallback_srcset(self):
+        return self.srcset("fallback")
+
+    @property
+    def webp_srcset(self):
+        return self.srcset("webp")
+
+    @property
+    def src(self):
+        """The address for browsers that ignore srcset: a middle width, or the original."""
+        fallback = self.renditions.get("fallback") or []
+        for width, name in fallback:
+            if width >= 800:
+                return self.file.storage.url(name)
+        return self.file.storage.url(fallback[-1][1]) if fallback else self.file.url
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -47,6 +47,18 @@ def picture_bytes(kind="JPEG", size=(120, 80), color=(10, 61, 98)):
     return buffer.getvalue()
 
 
+def jpeg_with_exif(size=(640, 480), orientation=1):
+    """A camera-like JPEG: GPS position, camera serial and orientation in EXIF."""
+    picture = PILImage.new("RGB", size, (200, 30, 30))
+    exif = PILImage.Exif()
+    exif[0x0112] = orientation  # Orientation
+    exif[0xA431] = "SERIAL-4711"  # BodySerialNumber
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 18.0)}  # GPS
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
 def make_image(caption="Bildunterschrift", alt_text="Beschreibung des Bildes", **fields):
     image = Image(caption=caption, alt_text=alt_text, **fields)
     image.file = ContentFile(picture_bytes(), name="bild.jpg")

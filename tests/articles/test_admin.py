@@ -1,11 +1,20 @@
 """Admin basics for sections and articles; the full workflow is a later issue."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from PIL import Image as PILImage
 
 from articles.models import Article, ArticleLink, Image, Tag
-from tests.factories import article_form, make_article, make_section, picture_bytes
+from tests.factories import (
+    article_form,
+    jpeg_with_exif,
+    make_article,
+    make_section,
+    picture_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +183,50 @@ def test_a_new_stichwort_gets_a_german_ascii_slug(editor_client):
 
     assert response.status_code == 302
     assert Tag.objects.get().slug == "oeffentliche-verwaltung"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("shell.jpg", b"<?php system($_GET['c']); ?>", "kein Bild oder ist defekt"),
+        ("shell.php", b"<?php system($_GET['c']); ?>", "kein Bild oder ist defekt"),
+        ("riesig.png", "60mp", "60,0 Megapixel"),
+        ("kaputt.jpg", "truncated", "beschädigt oder unvollständig"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_reason_and_nothing_stored(
+    editor_client, name, data, message
+):
+    if data == "60mp":
+        buffer = io.BytesIO()
+        PILImage.new("1", (8000, 7500)).save(buffer, "PNG")
+        data = buffer.getvalue()
+    elif data == "truncated":
+        whole = picture_bytes("JPEG", size=(800, 600))
+        data = whole[: len(whole) // 2]
+
+    response = editor_client.post(
+        "/admin/articles/image/add/",
+        {"file": SimpleUploadedFile(name, data), "alt_text": "Bild", "caption": ""},
+    )
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["file"])
+    assert message in errors
+    assert not Image.objects.exists()
+
+
+def test_an_upload_loses_its_exif_and_gets_renditions(editor_client):
+    response = editor_client.post(
+        "/admin/articles/image/add/",
+        {
+            "file": SimpleUploadedFile("kamera.jpg", jpeg_with_exif(size=(1300, 900))),
+            "alt_text": "Rathaus",
+        },
+    )
+
+    assert response.status_code == 302
+    image = Image.objects.get()
+    with image.file.open("rb") as handle:
+        assert b"SERIAL-4711" not in handle.read()
+    assert [w for w, _ in image.renditions["webp"]] == [480, 800, 1200, 1300]

@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
+from articles.images import make_renditions
 from articles.models import Article
 from tests.factories import make_article, make_image, make_section
 from tests.pages import main_content
@@ -152,11 +153,16 @@ def test_it_shows_the_lead_image_with_caption_credit_and_alt_text(client, politi
     )
     article = make_article(section=politik, lead_image=image)
 
+    make_renditions(image)
+
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert 'alt="Beleuchtetes Rathaus"' in html
     assert "Das Rathaus am Abend." in html
     assert "Bild: Stadt Kiel" in html
+    # Renditions: WebP for browsers that take it, with widths to choose from.
+    assert f'<source type="image/webp" srcset="{image.webp_srcset}"' in html
+    assert f'srcset="{image.fallback_srcset}" sizes="(max-width: 56rem)' in html
 
 
 def test_related_lists_the_five_latest_others_of_the_section(client, politik):

@@ -1,9 +1,13 @@
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
 
-from articles.images import MAX_BYTES, validate_image_upload
-from tests.factories import picture_bytes
+from articles.images import MAX_BYTES, make_renditions, normalise_upload, validate_image_upload
+from tests.factories import jpeg_with_exif, make_image, picture_bytes
 
 
 def upload(data, name="bild.jpg"):
@@ -48,3 +52,62 @@ def test_a_decompression_bomb_is_refused_before_decoding():
 
     with pytest.raises(ValidationError):
         validate_image_upload(upload(bomb, "bombe.png"))
+
+
+def test_exif_is_stripped_and_the_picture_turned_upright():
+    # Orientation 6: the camera was held upright; the pixels lie on their side.
+    cleaned = normalise_upload(upload(jpeg_with_exif(size=(640, 480), orientation=6)))
+
+    with PILImage.open(cleaned) as picture:
+        assert picture.format == "JPEG"
+        assert picture.size == (480, 640)
+        assert not picture.getexif()
+        assert b"SERIAL-4711" not in cleaned.read()
+
+
+def test_a_truncated_jpeg_is_refused():
+    whole = picture_bytes("JPEG", size=(800, 600))
+
+    with pytest.raises(ValidationError) as refused:
+        normalise_upload(upload(whole[: len(whole) // 2]))
+
+    assert "beschädigt oder unvollständig" in refused.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_renditions_come_in_widths_up_to_the_original_and_as_webp():
+    image = make_image()
+    image.file = ContentFile(picture_bytes("JPEG", size=(1000, 500)), name="breit.jpg")
+    image.save()
+
+    renditions = make_renditions(image)
+
+    assert [width for width, _ in renditions["fallback"]] == [480, 800, 1000]
+    assert [width for width, _ in renditions["webp"]] == [480, 800, 1000]
+    with image.file.storage.open(renditions["webp"][0][1]) as handle, PILImage.open(handle) as p:
+        assert (p.format, p.size) == ("WEBP", (480, 240))
+    assert image.webp_srcset.endswith("1000.webp 1000w")
+
+
+@pytest.mark.django_db
+def test_transparent_pictures_stay_png():
+    image = make_image()
+    buffer = io.BytesIO()
+    PILImage.new("RGBA", (600, 400), (0, 0, 0, 0)).save(buffer, "PNG")
+    image.file = ContentFile(buffer.getvalue(), name="logo.png")
+    image.save()
+
+    renditions = make_renditions(image)
+
+    assert all(name.endswith(".png") for _, name in renditions["fallback"])
+
+
+@pytest.mark.django_db
+def test_making_renditions_again_replaces_the_old_files():
+    image = make_image()
+    first = make_renditions(image)
+
+    second = make_renditions(image)
+
+    assert first == second  # same names: the old files were removed, not kept beside
+    assert all(image.file.storage.exists(name) for _, name in second["webp"])

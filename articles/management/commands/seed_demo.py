@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from articles.demo.pictures import demo_picture
 from articles.demo.reference import REFERENCE, RELATED, SECTIONS
+from articles.images import make_renditions
 from articles.models import Article, ArticleLink, Image, Section, Tag, TaggedArticle
 from articles.text import german_slugify
 
@@ -98,4 +99,5 @@ def create_picture(meta, seed_text):
     # Assigned, not file.save(): only assignment fills in width and height.
     image.file = ContentFile(demo_picture(seed_text), name=name)
     image.save()
+    make_renditions(image)
     return image
