@@ -1,7 +1,18 @@
+import re
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 from taggit.models import Tag as TaggitTag
 
 from articles.forms import ArticleForm, ImageForm
@@ -41,6 +52,53 @@ class ImageAdmin(admin.ModelAdmin):
         if "file" in form.changed_data:
             make_renditions(obj)
 
+    def get_urls(self):
+        picker = path(
+            "auswahl/", self.admin_site.admin_view(self.picker_view), name="articles_image_picker"
+        )
+        return [picker, *super().get_urls()]
+
+    def picker_view(self, request):
+        """The picture picker of the rich-text editor: choose a picture or upload one.
+
+        The editor opens it as a popup with ?CKEditorFuncNum=<n> and receives
+        the chosen picture through that callback (static/js/image-picker.js).
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        callback = request.GET.get("CKEditorFuncNum", "")
+        if not re.fullmatch(r"-?[0-9]{1,9}", callback):
+            return HttpResponseBadRequest(_("Diese Seite öffnet der Texteditor."))
+        form = ImageForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            if form.is_valid():
+                image = form.save()
+                make_renditions(image)
+                self.log_addition(request, image, [{"added": {}}])
+                return redirect(f"{request.path}?CKEditorFuncNum={callback}&neu={image.pk}")
+        query = request.GET.get("q", "").strip()[:100]
+        images = Image.objects.order_by("-created_at")
+        if query:
+            images = images.filter(
+                Q(caption__icontains=query)
+                | Q(alt_text__icontains=query)
+                | Q(credit__icontains=query)
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Bild auswählen"),
+            "callback": callback,
+            "query": query,
+            "page": Paginator(images, 24).get_page(request.GET.get("page")),
+            "form": form,
+            "can_add": self.has_add_permission(request),
+            "new": request.GET.get("neu", ""),
+        }
+        return TemplateResponse(request, "admin/articles/image/picker.html", context)
+
     @admin.display(description=_("Vorschau"))
     def thumbnail(self, image):
         return format_html('<img src="{}" alt="" width="80" style="height:auto">', image.file.url)
@@ -76,6 +134,21 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     actions = ["publish_selected", "unpublish_selected"]
+
+    @property
+    def media(self):
+        # The editor's German dialog texts come from its own JavaScript catalogue.
+        return super().media + forms.Media(
+            js=[reverse("admin:articles_article_jsi18n"), "js/editor-de.js"],
+            css={"all": ["css/admin.css"]},
+        )
+
+    def get_urls(self):
+        catalog = JavaScriptCatalog.as_view(packages=["django_prose_editor"])
+        return [
+            path("jsi18n/", catalog, name="articles_article_jsi18n"),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("body")

@@ -1,14 +1,32 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.images import normalise_upload, validate_image_upload
 from articles.models import Article, Image, Tag
+from articles.text import BODY_EDITOR
 
 
 class ArticleForm(forms.ModelForm):
     """The article form of the back office; ArticleAdmin sets ``user`` per request."""
 
     user = None
+
+    body = ProseEditorFormField(
+        label=gettext_lazy("Text"),
+        required=False,
+        widget=AdminProseEditorWidget,
+        config={
+            "extensions": {
+                **BODY_EDITOR["extensions"],
+                # "Durchsuchen..." in the picture dialog opens our picker.
+                "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_picker")},
+            }
+        },
+    )
 
     class Meta:
         model = Article

@@ -92,6 +92,15 @@ def normalise_upload(upload):
     return ContentFile(buffer.getvalue(), name=f"{stem}.{extension}")
 
 
+# How wide a picture is shown where it is used, for the browser to pick a
+# rendition (the layout is in portal.css).
+SIZES = {
+    "article": "(max-width: 56rem) calc(100vw - 2rem), 46rem",
+    "teaser": "(max-width: 36rem) calc(100vw - 2rem), 12rem",
+    "lead": "(max-width: 56rem) calc(100vw - 2rem), 46rem",
+    "body": "(max-width: 56rem) calc(100vw - 2rem), 46rem",
+}
+
 # Widths for srcset; a picture gets those narrower than itself plus its own width.
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 

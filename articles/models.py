@@ -1,7 +1,11 @@
+import re
+from html import unescape
+
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -10,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from articles.images import validate_image_upload
+from articles.images import SIZES, validate_image_upload
 from articles.text import german_slugify, sanitize_html
 
 
@@ -110,6 +114,43 @@ class Image(models.Model):
             if width >= 800:
                 return self.file.storage.url(name)
         return self.file.storage.url(fallback[-1][1]) if fallback else self.file.url
+
+
+_IMG = re.compile(r"<img\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+_FIGURE = re.compile(r"<figure>(.*?)</figure>", re.DOTALL)
+
+
+def embed_body_images(html):
+    """Turn the body's <img data-file="12"> into <picture> with that Image's renditions.
+
+    Runs after sanitizing, on nh3's normalised output. Pictures that are not
+    ours (no or an unknown data-file: pasted from elsewhere, or deleted) are
+    removed, so readers never load from a third party; a figure left without
+    a picture goes with it.
+    """
+    tags = [dict(_ATTRIBUTE.findall(m.group(1))) for m in _IMG.finditer(html)]
+    ids = {int(a["data-file"]) for a in tags if a.get("data-file", "").isdigit()}
+    images = Image.objects.in_bulk(ids) if ids else {}
+
+    def picture(match):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        number = attributes.get("data-file", "")
+        image = images.get(int(number)) if number.isdigit() else None
+        if image is None:
+            return ""
+        context = {
+            "image": image,
+            "sizes": SIZES["body"],
+            "lazy": True,
+            "alt": unescape(attributes.get("alt", "")),
+            "data_file": True,
+        }
+        # Compact, so that saving again (which re-derives it) changes nothing.
+        return re.sub(r">\s+<", "><", render_to_string("includes/picture.html", context).strip())
+
+    html = _IMG.sub(picture, html)
+    return _FIGURE.sub(lambda m: m.group(0) if "<picture>" in m.group(1) else "", html)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -278,7 +319,7 @@ class Article(models.Model):
             self.slug = german_slugify(self.title) or "artikel"
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        self.body = sanitize_html(self.body)
+        self.body = embed_body_images(sanitize_html(self.body))
 
     @property
     def title(self):

@@ -17,14 +17,36 @@ def german_slugify(value, max_length=200):
     return slug
 
 
-# What the body of an article may contain. Everything else is removed when
-# the article is saved, so the stored HTML can be rendered as trusted.
+# What the body of an article may contain: what the editor (BODY_EDITOR)
+# produces, nothing more. Everything else is removed when the article is
+# saved, so the stored HTML can be rendered as trusted. Pictures are <img>
+# with data-file naming one of our Images; the model turns them into
+# <picture> with renditions after this step.
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "a",
-    "ul", "ol", "li", "blockquote", "sub", "sup",
+    "p", "br", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockquote",
+    "figure", "figcaption", "img",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "img": {"src", "alt", "data-file"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+# The rich-text editor in the admin (django-prose-editor), configured to
+# produce exactly the allow-list above.
+BODY_EDITOR = {
+    "extensions": {
+        "Heading": {"levels": [2, 3]},
+        "Bold": True,
+        "Italic": True,
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HardBreak": True,
+        "Figure": True,
+        "Caption": True,
+        "Image": True,
+    }
+}
 
 
 def sanitize_html(html):

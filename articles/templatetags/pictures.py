@@ -1,14 +1,8 @@
 from django import template
 
-register = template.Library()
+from articles.images import SIZES
 
-# How wide a picture is shown, for the browser to pick a rendition (CSS in portal.css).
-SIZES = {
-    "article": "(max-width: 56rem) calc(100vw - 2rem), 46rem",
-    "teaser": "(max-width: 36rem) calc(100vw - 2rem), 12rem",
-    "lead": "(max-width: 56rem) calc(100vw - 2rem), 46rem",
-    "body": "(max-width: 56rem) calc(100vw - 2rem), 46rem",
-}
+register = template.Library()
 
 
 @register.inclusion_tag("includes/picture.html")
