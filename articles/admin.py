@@ -4,10 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
-from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from taggit.models import Tag as TaggitTag
 
-from articles.forms import ArticleForm, ImageForm
+from articles.diff import changed_fields, readable
+from articles.forms import DIFF_LABELS, ArticleForm, ImageForm
 from articles.images import make_renditions
 from articles.models import Article, ArticleLink, Image, Section, Tag
 
@@ -125,7 +126,21 @@ class ArticleAdmin(admin.ModelAdmin):
     # Counting 200,000 rows twice per changelist page is wasted work.
     show_full_result_count = False
     fieldsets = [
-        (None, {"fields": ["section", "kind", "kicker", "headline", "slug", "teaser", "body"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "section",
+                    "kind",
+                    "kicker",
+                    "headline",
+                    "slug",
+                    "teaser",
+                    "body",
+                    "loaded_version",
+                ]  # fmt: skip
+            },
+        ),
         (_("Bild und Stichwörter"), {"fields": ["lead_image", "tags"]}),
         (
             _("Veröffentlichung"),
@@ -145,10 +160,90 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         catalog = JavaScriptCatalog.as_view(packages=["django_prose_editor"])
+        view = self.admin_site.admin_view
         return [
             path("jsi18n/", catalog, name="articles_article_jsi18n"),
+            path(
+                "<path:object_id>/versionen/",
+                view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<path:object_id>/versionen/<int:number>/wiederherstellen/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
             *super().get_urls(),
         ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.keep_original()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        article.set_tags(form.cleaned_data["tags"])
+        fields = [
+            str(form.fields[name].label) for name in form.changed_data if name in form.fields
+        ]
+        fields += [str(f.model._meta.verbose_name_plural) for f in formsets if f.has_changed()]
+        if not change:
+            comment = _("Angelegt")
+        elif fields:
+            comment = _("Geändert: %(fields)s") % {"fields": ", ".join(fields)}
+        else:
+            comment = _("Gespeichert ohne Änderung")
+        article.save_revision(request.user, comment)
+
+    def revisions_view(self, request, object_id):
+        """Every saved version, a readable diff between any two, and a way back."""
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404
+        revisions = list(article.revisions.select_related("user"))
+        by_number = {revision.number: revision for revision in revisions}
+        newer = by_number.get(_int(request.GET.get("b"))) or (revisions[0] if revisions else None)
+        older = by_number.get(_int(request.GET.get("a")))
+        if older is None and newer is not None:
+            older = by_number.get(newer.number - 1)
+        diff = None
+        if older and newer:
+            diff = changed_fields(readable(older.data), readable(newer.data), DIFF_LABELS)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("Versionen von „%(title)s“") % {"title": article.title},
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "diff": diff,
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def restore_view(self, request, object_id, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        revision = get_object_or_404(article.revisions, number=number)
+        with transaction.atomic():
+            Article.objects.select_for_update().filter(pk=article.pk).exists()
+            new = article.restore(revision, request.user)
+        self.log_change(request, article, [{"changed": {"fields": [str(new)]}}])
+        self.message_user(
+            request,
+            _("Version %(old)d wiederhergestellt; gespeichert als Version %(new)d.")
+            % {"old": revision.number, "new": new.number},
+            messages.SUCCESS,
+        )
+        return redirect("admin:articles_article_change", article.pk)
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("body")
@@ -180,6 +275,15 @@ class ArticleAdmin(admin.ModelAdmin):
     def _change_status(self, request, queryset, change, message):
         articles = list(queryset)
         for article in articles:
+            article.keep_original()
             change(article)
             article.save()
+            article.save_revision(request.user, article.get_status_display())
         self.message_user(request, message % {"n": len(articles)}, messages.SUCCESS)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

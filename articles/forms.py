@@ -1,13 +1,47 @@
+import csv
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
+from taggit.forms import TagWidget
 
+from articles.diff import changed_fields, readable
 from articles.images import normalise_upload, validate_image_upload
 from articles.models import Article, Image, Tag
 from articles.text import BODY_EDITOR
+
+
+def parse_tags_in_order(text):
+    """ "Sachsen, Politik, \"Bund, Länder\"" -> ["Sachsen", "Politik", "Bund, Länder"].
+
+    Commas separate (quotes protect a comma inside a name), and unlike
+    taggit's parser the order stays and a space never splits a name:
+    "Öffentliche Verwaltung" is one Stichwort.
+    """
+    names, seen = [], set()
+    for name in next(csv.reader([text or ""], skipinitialspace=True), []):
+        name = " ".join(name.split())
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            names.append(name)
+    return names
+
+
+def tags_edit_string(names):
+    """Tag names as parse_tags_in_order reads them: commas between, quotes where needed."""
+    return ", ".join(f'"{name}"' if "," in name or '"' in name else name for name in names)
+
+
+class OrderedTagWidget(TagWidget):
+    """taggit's tag input, but listing the tags in the order given, not sorted."""
+
+    def format_value(self, value):
+        if value is not None and not isinstance(value, str):
+            value = tags_edit_string(getattr(tag, "name", tag) for tag in value)
+        return super().format_value(value)
 
 
 class ArticleForm(forms.ModelForm):
@@ -28,15 +62,25 @@ class ArticleForm(forms.ModelForm):
         },
     )
 
+    # The version the editor started from; a different one in the database
+    # means someone saved meanwhile (see clean()).
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Article
         fields = [
             "section", "kind", "kicker", "headline", "slug", "teaser", "body", "lead_image",
             "tags", "status", "publish_at", "featured", "author", "byline",
         ]  # fmt: skip
+        widgets = {"tags": OrderedTagWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.initial["loaded_version"] = self.instance.version
+            # In the editor's order, which taggit would sort away (see OrderedTagWidget).
+            self.initial["tags"] = self.instance.ordered_tags
         if "status" in self.fields and not self.can_publish():
             # Offer only what this editor may choose; clean_status enforces it.
             self.fields["status"].widget.choices = [
@@ -62,9 +106,65 @@ class ArticleForm(forms.ModelForm):
             )
         return status
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self.check_for_conflict(cleaned)
+        return cleaned
+
+    def check_for_conflict(self, cleaned):
+        """Refuse to overwrite a version saved after this form was opened.
+
+        The row stays locked until this save ends (the admin runs it in a
+        transaction), so nobody can slip in between check and save. The
+        editor keeps their text in the form, sees what the other change was,
+        and saving once more then replaces it knowingly.
+        """
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        loaded = cleaned.get("loaded_version")
+        if loaded == current.version:
+            return
+        theirs = current.snapshot()
+        mine = dict(theirs)
+        for key in (
+            "kicker",
+            "headline",
+            "teaser",
+            "body",
+            "kind",
+            "byline",
+            "featured",
+            "status",
+        ):
+            if key in cleaned:
+                mine[key] = cleaned[key]
+        for key in ("section", "lead_image", "author"):
+            mine[key] = cleaned[key].pk if cleaned.get(key) else None
+        mine["publish_at"] = (
+            cleaned["publish_at"].isoformat() if cleaned.get("publish_at") else None
+        )
+        mine["tags"] = list(cleaned.get("tags") or [])
+        self.conflict = {
+            "revision": current.revisions.select_related("user").first(),
+            "diff": changed_fields(readable(theirs), readable(mine), DIFF_LABELS),
+        }
+        # The next save is a deliberate one, over what the editor has now seen.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = current.version
+        raise forms.ValidationError(
+            _(
+                "Dieser Artikel wurde gespeichert, während Sie ihn bearbeitet haben "
+                "(jetzt Version %(version)d). Ihre Änderungen sind noch nicht gespeichert "
+                "und stehen weiter im Formular. Unten sehen Sie, was sich unterscheidet; "
+                "wenn Sie erneut speichern, ersetzt Ihre Fassung die andere."
+            )
+            % {"version": current.version},
+            code="conflict",
+        )
+
     def clean_tags(self):
-        """Refuse over-long Stichwörter here, before the database would."""
-        tags = self.cleaned_data["tags"]
+        """The Stichwörter in the order typed; over-long ones refused before the database would."""
+        tags = parse_tags_in_order(self.data.get(self.add_prefix("tags"), ""))
         limit = Tag._meta.get_field("name").max_length
         too_long = [name for name in tags if len(name) > limit]
         if too_long:
@@ -73,6 +173,24 @@ class ArticleForm(forms.ModelForm):
                 % {"limit": limit, "tag": too_long[0][:40]}
             )
         return tags
+
+
+# Field labels for diffs between versions, in the order of the form.
+DIFF_LABELS = [
+    ("kicker", gettext_lazy("Dachzeile")),
+    ("headline", gettext_lazy("Überschrift")),
+    ("teaser", gettext_lazy("Vorspann")),
+    ("body", gettext_lazy("Text")),
+    ("kind", gettext_lazy("Art")),
+    ("section", gettext_lazy("Bereich")),
+    ("tags", gettext_lazy("Stichwörter")),
+    ("links", gettext_lazy("Weiterführende Links")),
+    ("lead_image", gettext_lazy("Aufmacherbild")),
+    ("byline", gettext_lazy("Kürzel")),
+    ("status", gettext_lazy("Status")),
+    ("publish_at", gettext_lazy("Veröffentlichung")),
+    ("featured", gettext_lazy("Aufmacher")),
+]
 
 
 class ImageForm(forms.ModelForm):

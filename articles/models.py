@@ -242,9 +242,16 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
+    # Counts saves, so a form opened on version 7 knows when someone saved 8 meanwhile.
+    version = models.PositiveIntegerField(_("Version"), default=0, editable=False)
 
     tags = TaggableManager(
-        through="articles.TaggedArticle", blank=True, verbose_name=_("Stichwörter")
+        through="articles.TaggedArticle",
+        blank=True,
+        verbose_name=_("Stichwörter"),
+        help_text=_(
+            "Durch Kommas getrennt, in der gewünschten Reihenfolge: Politik, Sachsen, OZG"
+        ),
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -287,6 +294,9 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -336,6 +346,85 @@ class Article(models.Model):
         """Tags in the order they were given ("Politik, Sachsen, ..."), not alphabetically."""
         return [item.tag for item in self.tagged_items.all()]
 
+    def set_tags(self, names):
+        """Give the article these Stichwörter, in this order.
+
+        taggit's set() keeps no order, and the page lists tags as the editor
+        typed them; so when the order differs, the links are written anew.
+        """
+        wanted = []
+        for name in names:
+            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+            if tag.pk not in wanted:
+                wanted.append(tag.pk)
+        current = list(self.tagged_items.order_by("id").values_list("tag_id", flat=True))
+        if current != wanted:
+            self.tagged_items.all().delete()
+            TaggedArticle.objects.bulk_create(
+                TaggedArticle(content_object=self, tag_id=tag_id) for tag_id in wanted
+            )
+
+    def snapshot(self):
+        """Every content field as plain data: what a revision keeps."""
+        return {
+            "section": self.section_id,
+            "kind": self.kind,
+            "kicker": self.kicker,
+            "headline": self.headline,
+            "slug": self.slug,
+            "teaser": self.teaser,
+            "body": self.body,
+            "byline": self.byline,
+            "author": self.author_id,
+            "lead_image": self.lead_image_id,
+            "featured": self.featured,
+            "status": self.status,
+            "publish_at": self.publish_at.isoformat() if self.publish_at else None,
+            "tags": [
+                item.tag.name for item in self.tagged_items.select_related("tag").order_by("id")
+            ],
+            "links": [[link.label, link.url] for link in self.links.order_by("position", "id")],
+        }
+
+    def keep_original(self):
+        """Before the first change to an article that has no revisions yet (imported,
+        generated, or older than revisions), keep its stored state as version 1."""
+        if self.pk and not self.revisions.exists():
+            stored = Article.objects.get(pk=self.pk)
+            stored.save_revision(comment=_("Ausgangsstand"))
+
+    def save_revision(self, user=None, comment=""):
+        """Keep the article as it is now (call after tags and links are saved)."""
+        last = self.revisions.aggregate(last=models.Max("number"))["last"] or 0
+        return self.revisions.create(
+            number=last + 1, user=user, comment=comment, data=self.snapshot()
+        )
+
+    def restore(self, revision, user=None):
+        """Bring back the content of an earlier revision, as a new revision.
+
+        Status and publish time stay as they are now: restoring old text must
+        not publish or take back anything.
+        """
+        data = revision.data
+        for field in ("kicker", "headline", "teaser", "body", "kind", "byline", "featured"):
+            setattr(self, field, data[field])
+        self.section_id = data["section"]
+        self.author_id = data["author"]
+        self.lead_image_id = (
+            data["lead_image"] if Image.objects.filter(pk=data["lead_image"]).exists() else None
+        )
+        self.save()
+        self.set_tags(data["tags"])
+        self.links.all().delete()
+        ArticleLink.objects.bulk_create(
+            ArticleLink(article=self, label=label, url=url, position=position)
+            for position, (label, url) in enumerate(data["links"])
+        )
+        return self.save_revision(
+            user, _("Wiederhergestellt aus Version %(number)d") % {"number": revision.number}
+        )
+
     def body_with_byline(self):
         """The body with the byline closing its last paragraph: "... zu stärken. (ba)"."""
         body = self.body
@@ -384,3 +473,32 @@ class ArticleLink(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class Revision(models.Model):
+    """The article as it was after one save: who, when, and every content field."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("Version"))
+    created_at = models.DateTimeField(_("Gespeichert"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("von"),
+    )
+    comment = models.CharField(_("Anlass"), max_length=200, blank=True)
+    data = models.JSONField(_("Inhalt"))
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("Version")
+        verbose_name_plural = _("Versionen")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number")
+        ]
+
+    def __str__(self):
+        return _("Version %(number)d") % {"number": self.number}

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles.models import Article, ArticleLink, Image, Section, Tag, TaggedArticle
+from articles.models import Article, ArticleLink, Image, Section
 
 _numbers = itertools.count(1)
 
@@ -33,9 +33,7 @@ def make_article(section=None, tags=(), links=(), **fields):
     if fields["status"] == Article.Status.PUBLISHED:
         fields.setdefault("publish_at", timezone.now() - datetime.timedelta(hours=1))
     article = Article.objects.create(section=section or make_section(), **fields)
-    for name in tags:
-        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
-        TaggedArticle.objects.create(content_object=article, tag=tag)
+    article.set_tags(tags)
     for position, (label, url) in enumerate(links):
         ArticleLink.objects.create(article=article, label=label, url=url, position=position)
     return article

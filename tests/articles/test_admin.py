@@ -230,3 +230,21 @@ def test_an_upload_loses_its_exif_and_gets_renditions(editor_client):
     with image.file.open("rb") as handle:
         assert b"SERIAL-4711" not in handle.read()
     assert [w for w, _ in image.renditions["webp"]] == [480, 800, 1200, 1300]
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        ("Sachsen, Politik, OZG", ["Sachsen", "Politik", "OZG"]),
+        ("Öffentliche Verwaltung", ["Öffentliche Verwaltung"]),  # a space never splits
+        ('Politik, "Bund, Länder", OZG', ["Politik", "Bund, Länder", "OZG"]),
+        ("OZG, ozg,  , Politik,", ["OZG", "Politik"]),  # no doubles, no empties
+        ("  Schul-IT  ,   E-Akte", ["Schul-IT", "E-Akte"]),
+        ("", []),
+    ],
+)
+def test_stichwoerter_are_read_as_editors_type_them(typed, names):
+    from articles.forms import parse_tags_in_order, tags_edit_string
+
+    assert parse_tags_in_order(typed) == names
+    assert parse_tags_in_order(tags_edit_string(names)) == names

@@ -65,10 +65,16 @@ def test_a_forged_publish_of_an_existing_draft_is_refused(editor_client, politik
     draft = make_article(section=politik, status=Article.Status.DRAFT, headline="Entwurf")
 
     response = editor_client.post(
-        change_url(draft), article_form(politik, headline="Entwurf", status="published")
+        change_url(draft),
+        article_form(
+            politik, headline="Entwurf", status="published", loaded_version=str(draft.version)
+        ),
     )
 
     assert response.status_code == 200
+    html = response.content.decode()
+    assert "darf nur die Chefredaktion" in html
+    assert "Inzwischen geändert" not in html
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
 

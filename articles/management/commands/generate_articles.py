@@ -131,6 +131,7 @@ class Command(BaseCommand):
             published,
             published,
             published,
+            1,
         )
 
     def copy(self, cursor, model, columns, rows):
@@ -146,5 +147,5 @@ class Command(BaseCommand):
 
 ARTICLE_COLUMNS = [
     "id", "section_id", "kind", "kicker", "headline", "slug", "teaser", "body", "byline",
-    "featured", "status", "publish_at", "created_at", "updated_at",
+    "featured", "status", "publish_at", "created_at", "updated_at", "version",
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from articles.demo.pictures import demo_picture
 from articles.demo.reference import REFERENCE, RELATED, SECTIONS
 from articles.images import make_renditions
-from articles.models import Article, ArticleLink, Image, Section, Tag, TaggedArticle
+from articles.models import Article, ArticleLink, Image, Section
 from articles.text import german_slugify
 
 DEMO_ARTICLES = Path(__file__).resolve().parent.parent.parent / "demo" / "articles.json"
@@ -87,9 +87,7 @@ def create_article(item, section, with_picture=True):
         ArticleLink(article=article, label=link["label"], url=link["url"], position=position)
         for position, link in enumerate(item.get("links", []))
     )
-    for name in item["tags"]:
-        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
-        TaggedArticle.objects.create(content_object=article, tag=tag)
+    article.set_tags(item["tags"])
     return article
 
 

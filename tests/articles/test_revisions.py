@@ -1,0 +1,154 @@
+"""Every save keeps a revision; the history shows diffs; an old revision can come back."""
+
+import pytest
+
+from articles.models import Article
+from tests.factories import article_form, make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def politik():
+    return make_section("Politik", slug="politik")
+
+
+def add(client, section, **fields):
+    response = client.post("/admin/articles/article/add/", article_form(section, **fields))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return Article.objects.latest("id")
+
+
+def change(client, article, section, **fields):
+    fields.setdefault("slug", article.slug)
+    opened = client.get(f"/admin/articles/article/{article.pk}/change/")
+    version = opened.context["adminform"].form["loaded_version"].value()
+    data = article_form(section, loaded_version=str(version), **fields)
+    data.update({"links-INITIAL_FORMS": "0", "links-TOTAL_FORMS": "0"})
+    return client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+
+def test_every_save_keeps_a_revision_with_who_and_what(editor_client, editor, politik):
+    article = add(editor_client, politik, headline="Erste Fassung", tags="Sachsen, Politik, OZG")
+    change(
+        editor_client, article, politik, headline="Zweite Fassung", tags="Sachsen, Politik, OZG"
+    )
+
+    first, second = article.revisions.order_by("number")
+    assert (first.number, first.user, first.comment) == (1, editor, "Angelegt")
+    assert second.comment == "Geändert: Überschrift"
+    assert first.data["headline"] == "Erste Fassung"
+    assert second.data["headline"] == "Zweite Fassung"
+    assert second.data["tags"] == ["Sachsen", "Politik", "OZG"]
+    assert second.data["links"] == [
+        ["Weitere Informationen (Deep Link)", "http://www.smwa.sachsen.de"]
+    ]
+
+
+def test_tags_keep_the_order_the_editor_typed(editor_client, politik, client):
+    article = add(editor_client, politik, tags="Sachsen, Politik, OZG", status="review")
+
+    form_html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content
+    assert b'value="Sachsen, Politik, OZG"' in form_html
+    assert [t.name for t in article.ordered_tags] == ["Sachsen", "Politik", "OZG"]
+
+
+def test_the_history_shows_a_readable_diff(editor_client, politik):
+    article = add(editor_client, politik, headline="Alte Überschrift", body="<p>Ein Satz.</p>")
+    change(
+        editor_client,
+        article,
+        politik,
+        headline="Neue Überschrift",
+        body="<p>Ein Satz.</p><p>Noch einer.</p>",
+    )
+
+    response = editor_client.get(f"/admin/articles/article/{article.pk}/versionen/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<del>Alte</del><ins>Neue</ins> Überschrift" in html
+    assert "Noch einer.</ins>" in html
+    assert "Geändert: Überschrift, Text" in html
+
+
+def test_any_two_revisions_can_be_compared(editor_client, politik):
+    article = add(editor_client, politik, headline="Eins")
+    for headline in ("Zwei", "Drei"):
+        article.refresh_from_db()
+        change(editor_client, article, politik, headline=headline)
+
+    html = editor_client.get(
+        f"/admin/articles/article/{article.pk}/versionen/?a=1&b=3"
+    ).content.decode()
+
+    assert "Unterschiede zwischen Version 1 und 3" in html
+    assert "<del>Eins</del><ins>Drei</ins>" in html
+
+
+def test_restoring_creates_a_new_revision_and_keeps_the_status(chief_client, politik):
+    article = add(chief_client, politik, headline="Gut", status="published")
+    change(chief_client, article, politik, headline="Verschlimmbessert", status="published")
+
+    response = chief_client.post(
+        f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/"
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Gut"
+    assert article.status == Article.Status.PUBLISHED
+    latest = article.revisions.first()
+    assert (latest.number, latest.comment) == (3, "Wiederhergestellt aus Version 1")
+
+
+def test_restoring_needs_a_post(chief_client, politik):
+    article = add(chief_client, politik)
+
+    response = chief_client.get(
+        f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/"
+    )
+
+    assert response.status_code == 405
+
+
+def test_redaktion_cannot_restore_into_a_published_article(editor_client, politik):
+    article = make_article(section=politik, headline="Online")
+    article.save_revision(comment="Angelegt")
+
+    response = editor_client.post(
+        f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/"
+    )
+
+    assert response.status_code == 403
+
+
+def test_publishing_by_action_is_a_revision_too(chief_client, politik):
+    article = make_article(section=politik, status=Article.Status.REVIEW)
+
+    chief_client.post(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": [str(article.pk)]},
+    )
+
+    assert [r.comment for r in article.revisions.order_by("number")] == [
+        "Ausgangsstand",
+        "Veröffentlicht",
+    ]
+
+
+def test_an_article_without_revisions_keeps_its_original_before_the_first_change(
+    chief_client, politik
+):
+    article = make_article(section=politik, headline="Importiert", tags=["OZG"])
+    assert not article.revisions.exists()
+
+    change(chief_client, article, politik, headline="Bearbeitet", status="published")
+
+    original, edited = article.revisions.order_by("number")
+    assert (original.comment, original.data["headline"], original.data["tags"]) == (
+        "Ausgangsstand",
+        "Importiert",
+        ["OZG"],
+    )
+    assert edited.data["headline"] == "Bearbeitet"
