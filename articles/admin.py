@@ -1,6 +1,8 @@
+import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,6 +12,7 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
@@ -19,6 +22,7 @@ from articles.diff import changed_fields, readable
 from articles.forms import DIFF_LABELS, ArticleForm, ImageForm
 from articles.images import make_renditions
 from articles.models import Article, ArticleLink, Image, Section, Tag
+from articles.views import preview_token, render_preview
 
 # We keep our own tag model (German slugs); taggit's generic one stays unused.
 admin.site.unregister(TaggitTag)
@@ -116,7 +120,13 @@ class ArticleLinkInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["headline", "kicker", "section", "kind", "status", "publish_at", "byline"]
+    list_display = [
+        "headline", "kicker", "section", "kind", "status_badge", "publish_at", "byline",
+        "site_link",
+    ]  # fmt: skip
+    # Our own "Vorschau" and "Auf der Website ansehen" links (change_form.html):
+    # Django's single link would lead to a 404 for every draft.
+    view_on_site = False
     list_filter = ["status", "section", "kind", "featured", "publish_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "kicker", "teaser"]
@@ -164,6 +174,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return [
             path("jsi18n/", catalog, name="articles_article_jsi18n"),
             path(
+                "<path:object_id>/vorschau/",
+                view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
                 "<path:object_id>/versionen/",
                 view(self.revisions_view),
                 name="articles_article_revisions",
@@ -196,6 +211,17 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             comment = _("Gespeichert ohne Änderung")
         article.save_revision(request.user, comment)
+
+    def preview_view(self, request, object_id):
+        """The article exactly as readers will see it, with a link to share the preview."""
+        article = Article.objects.for_page().filter(pk=_int(object_id)).first()
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404
+        link = request.build_absolute_uri(
+            reverse("articles:preview-link", args=[preview_token(article)])
+        )
+        until = timezone.now() + datetime.timedelta(days=settings.PREVIEW_DAYS)
+        return render_preview(request, article, share_link=link, share_until=until)
 
     def revisions_view(self, request, object_id):
         """Every saved version, a readable diff between any two, and a way back."""
@@ -247,6 +273,28 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("body")
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_badge(self, article):
+        if article.status == Article.Status.PUBLISHED and not article.is_live:
+            label, css = _("Geplant"), "scheduled"
+        else:
+            label, css = article.get_status_display(), article.status
+        return format_html('<span class="status status--{}">{}</span>', css, label)
+
+    @admin.display(description=_("Website"))
+    def site_link(self, article):
+        if article.is_live:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                article.get_absolute_url(),
+                _("ansehen"),
+            )
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:articles_article_preview", args=[article.pk]),
+            _("Vorschau"),
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -337,6 +337,15 @@ class Article(models.Model):
         return f"{self.kicker}: {self.headline}" if self.kicker else self.headline
 
     @property
+    def is_live(self):
+        """Readers can see it now: the same rule as ArticleQuerySet.published(), for one object."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
     def shows_kind(self):
         """Lists label reports and interviews; news items need no label."""
         return self.kind != self.Kind.NEWS

@@ -38,6 +38,7 @@ app_name = "articles"
 urlpatterns = [
     path("artikel/<id:pk>-<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("artikel/<id:pk>/", views.article_without_slug, name="detail-short"),
+    path("vorschau/<str:token>/", views.preview_link_view, name="preview-link"),
     path("rubrik/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("stichwort/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("archiv/", views.ArchiveView.as_view(), name="archive"),

@@ -1,13 +1,16 @@
 import datetime
 from urllib.parse import quote
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import BadRequest
 from django.core.paginator import InvalidPage
 from django.db.models import Count
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -44,6 +47,25 @@ class ReaderPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
+def article_page_context(request, article):
+    """What the article page shows around the article; the preview shows the same."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    subject = _("Artikel-Empfehlung: %(title)s") % {"title": article.title}
+    return {
+        "article": article,
+        "article_url": url,
+        "current_section_slug": article.section.slug,
+        # RFC 6068: percent-encoded UTF-8, so umlauts, "&" and quotes survive.
+        "mailto_href": f"mailto:?subject={quote(subject)}&body={quote(url)}",
+        "related": (
+            Article.objects.published()
+            .for_listing()
+            .filter(section_id=article.section_id)
+            .exclude(pk=article.pk)[:RELATED_COUNT]
+        ),
+    }
+
+
 class ArticleDetailView(DetailView):
     """One article at its canonical address /artikel/<id>-<slug>/."""
 
@@ -61,20 +83,37 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
-        url = self.request.build_absolute_uri(article.get_absolute_url())
-        subject = _("Artikel-Empfehlung: %(title)s") % {"title": article.title}
-        context["article_url"] = url
-        context["current_section_slug"] = article.section.slug
-        # RFC 6068: percent-encoded UTF-8, so umlauts, "&" and quotes survive.
-        context["mailto_href"] = f"mailto:?subject={quote(subject)}&body={quote(url)}"
-        context["related"] = (
-            Article.objects.published()
-            .for_listing()
-            .filter(section_id=article.section_id)
-            .exclude(pk=article.pk)[:RELATED_COUNT]
-        )
+        context.update(article_page_context(self.request, self.object))
         return context
+
+
+PREVIEW_SALT = "articles.preview"
+
+
+def preview_token(article):
+    """A link token for one article; preview_link_view accepts it for PREVIEW_DAYS."""
+    return signing.dumps(article.pk, salt=PREVIEW_SALT, compress=True)
+
+
+def render_preview(request, article, **extra):
+    """The article page for an article readers cannot see yet: marked, not indexed, not cached."""
+    context = {**article_page_context(request, article), "preview": True, **extra}
+    response = render(request, "articles/article_detail.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def preview_link_view(request, token):
+    """A draft shown to someone without an account, through a signed link that expires."""
+    try:
+        pk = signing.loads(token, salt=PREVIEW_SALT, max_age=settings.PREVIEW_DAYS * 86400)
+    except signing.SignatureExpired:
+        return render(request, "articles/preview_expired.html", status=410)
+    except signing.BadSignature:
+        raise Http404 from None
+    article = get_object_or_404(Article.objects.for_page(), pk=pk)
+    return render_preview(request, article)
 
 
 def article_without_slug(request, pk):

@@ -222,6 +222,8 @@ PORTAL_NAME = os.getenv("PORTAL_NAME", "Verwaltung Digital")
 PORTAL_CLAIM = os.getenv(
     "PORTAL_CLAIM", "Das Portal für E-Government und Verwaltungsmodernisierung"
 )
+# How long a preview link for an unpublished article works.
+PREVIEW_DAYS = envint("PORTAL_PREVIEW_DAYS", 7)
 # Where subscribers write until the online subscription service exists.
 SUBSCRIPTION_EMAIL = os.getenv("PORTAL_SUBSCRIPTION_EMAIL", "abo@verwaltung-digital.example")
 

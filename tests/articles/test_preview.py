@@ -1,0 +1,125 @@
+"""Editors see a draft as it will appear; a signed link shows it to someone without an account."""
+
+import datetime
+
+import pytest
+from django.core import signing
+from django.test import override_settings
+
+from articles.models import Article
+from articles.views import PREVIEW_SALT, preview_token
+from tests.factories import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft():
+    section = make_section("Politik", slug="politik")
+    make_article(section=section, headline="Schon erschienen")
+    return make_article(
+        section=section, status=Article.Status.DRAFT, headline="Noch geheim", tags=["OZG"]
+    )
+
+
+def test_editors_see_the_draft_as_the_public_page_will_look(editor_client, draft):
+    response = editor_client.get(f"/admin/articles/article/{draft.pk}/vorschau/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Noch geheim</span>" in html
+    assert "Vorschau – dieser Artikel ist nicht öffentlich (Status: Entwurf)" in html
+    assert "Weitere Meldungen und Beiträge aus dem Bereich Politik" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_the_preview_page_offers_a_link_that_works_without_an_account(
+    editor_client, draft, client
+):
+    page = editor_client.get(f"/admin/articles/article/{draft.pk}/vorschau/")
+    link = page.context["share_link"]
+    assert link.startswith("http://testserver/vorschau/")
+
+    response = client.get(link.removeprefix("http://testserver"))
+
+    assert response.status_code == 200
+    assert "Noch geheim" in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert response.cookies == {}
+
+
+def test_the_link_shows_that_one_draft_and_nothing_else(draft, client):
+    other = make_article(status=Article.Status.DRAFT, headline="Anderer Entwurf")
+    response = client.get(f"/vorschau/{preview_token(draft)}/")
+
+    html = response.content.decode()
+    assert "Noch geheim" in html
+    assert "Anderer Entwurf" not in html
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_a_link_expires(draft, client):
+    token = preview_token(draft)
+
+    with override_settings(PREVIEW_DAYS=0):
+        response = client.get(f"/vorschau/{token}/")
+
+    assert response.status_code == 410
+    assert "Vorschau abgelaufen" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "kaputt",
+        "1:abc:def",
+        signing.dumps(1, salt="something-else"),
+    ],
+)
+def test_a_forged_or_foreign_token_finds_nothing(draft, client, token):
+    assert client.get(f"/vorschau/{token}/").status_code == 404
+
+
+def test_a_token_for_another_article_id_cannot_be_made_by_editing(draft, client):
+    token = preview_token(draft)
+    forged = (
+        signing.dumps(draft.pk + 1, salt=PREVIEW_SALT).split(":")[0] + token[token.index(":") :]
+    )
+
+    assert client.get(f"/vorschau/{forged}/").status_code == 404
+
+
+def test_readers_and_ad_sales_get_no_admin_preview(client, ad_sales, draft):
+    assert client.get(f"/admin/articles/article/{draft.pk}/vorschau/").status_code == 302
+    client.force_login(ad_sales)
+    assert client.get(f"/admin/articles/article/{draft.pk}/vorschau/").status_code == 404
+
+
+def test_the_list_shows_status_and_where_to_look(chief_client, draft):
+    live = Article.objects.get(headline="Schon erschienen")
+    scheduled = make_article(
+        headline="Morgen",
+        publish_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1),
+    )
+
+    html = chief_client.get("/admin/articles/article/").content.decode()
+
+    assert '<span class="status status--draft">Entwurf</span>' in html
+    assert '<span class="status status--published">Veröffentlicht</span>' in html
+    assert '<span class="status status--scheduled">Geplant</span>' in html
+    assert (
+        f'<a href="{live.get_absolute_url()}" target="_blank" rel="noopener">ansehen</a>' in html
+    )
+    assert f'href="/admin/articles/article/{scheduled.pk}/vorschau/">Vorschau</a>' in html
+
+
+def test_the_change_form_links_to_the_site_only_when_live(chief_client, draft):
+    live = Article.objects.get(headline="Schon erschienen")
+
+    draft_page = chief_client.get(f"/admin/articles/article/{draft.pk}/change/").content.decode()
+    live_page = chief_client.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
+
+    assert "Auf der Website ansehen" not in draft_page
+    assert "Vorschau</a>" in draft_page
+    assert f'<a href="{live.get_absolute_url()}" class="viewsitelink">' in live_page
