@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check clean-db help
+.PHONY: install run test lint format check bench-admin help
 
 help:
 	@echo "make run    install, migrate, load demo content once, serve on http://$(HOST):$(PORT)"
@@ -42,6 +42,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates
+
+# The back office with 200,000 articles (generated once into var/bench/).
+bench-admin: install
+	$(BIN)/python bench/admin.py
 
 # Django's own checks and the migration check, as CI runs them.
 check: install

@@ -72,7 +72,15 @@ class ArticleForm(forms.ModelForm):
             "section", "kind", "kicker", "headline", "slug", "teaser", "body", "lead_image",
             "tags", "status", "publish_at", "featured", "author", "byline",
         ]  # fmt: skip
-        widgets = {"tags": OrderedTagWidget}
+        widgets = {
+            "tags": OrderedTagWidget(
+                attrs={
+                    "data-autocomplete-url": reverse_lazy("admin:autocomplete"),
+                    "autocomplete": "off",
+                    "size": 60,
+                }
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

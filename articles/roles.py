@@ -20,6 +20,8 @@ WRITE_ARTICLES = [
     "articles.add_tag",
     "articles.view_tag",
     "articles.view_section",
+    # To choose the author of an article (the admin's autocomplete needs it).
+    "auth.view_user",
 ]
 
 ROLES = {

@@ -1,0 +1,111 @@
+"""How fast the back office answers with a large archive.
+
+    .venv/bin/python bench/admin.py [--articles 200000] [--runs 20]
+
+Uses its own embedded database under var/bench/ (or BENCH_DATABASE_URL), fills
+it with generated articles once, then times the article changelist (plain,
+filtered, searched, by year), the change form, the tag autocomplete and the
+preview with Django's test client, in this process: the figures are server
+time without the network. Each figure is also given as a ratio to the admin
+index page, measured in the same run, since this machine is shared and noisy.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+TARGET_MS = 300
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(BASE))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    if "BENCH_DATABASE_URL" in os.environ:
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["PORTAL_PGDATA"] = str(BASE / "var" / "bench" / "pgdata")
+        os.environ["PORTAL_MEDIA_ROOT"] = str(BASE / "var" / "bench" / "media")
+        (BASE / "var" / "bench").mkdir(parents=True, exist_ok=True)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Article, Section
+
+    call_command("migrate", verbosity=0)
+    missing = args.articles - Article.objects.count()
+    if missing > 0:
+        print(f"generating {missing} articles (once) ...", flush=True)
+        call_command("seed_demo", "--if-empty", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("generate_articles", count=max(missing - 72, 1), stdout=sys.stdout)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    chief, _ = User.objects.get_or_create(username="bench-chefin", defaults={"is_staff": True})
+    chief.groups.add(Group.objects.get(name="Chefredaktion"))
+    client = Client()
+    client.force_login(chief)
+
+    article = Article.objects.order_by("-publish_at").first()
+    section = Section.objects.get(slug="politik")
+    cases = [
+        ("admin index (baseline)", "/admin/"),
+        ("changelist", "/admin/articles/article/"),
+        ("changelist page 50", "/admin/articles/article/?p=50"),
+        ("filter status=Entwurf", "/admin/articles/article/?status__exact=draft"),
+        ("filter section", f"/admin/articles/article/?section__id__exact={section.pk}"),
+        ("filter status+section", f"/admin/articles/article/?status__exact=review&section__id__exact={section.pk}"),
+        ("search 'Sachsen'", "/admin/articles/article/?q=Sachsen"),
+        ("search 'Digitalis' (prefix)", "/admin/articles/article/?q=Digitalis"),
+        ("year 2019", "/admin/articles/article/?publish_at__year=2019"),
+        ("change form", f"/admin/articles/article/{article.pk}/change/"),
+        ("tag autocomplete 'Sa'", "/admin/autocomplete/?app_label=articles&model_name=article&field_name=tags&term=Sa"),
+        ("section autocomplete 'Po'", "/admin/autocomplete/?app_label=articles&model_name=article&field_name=section&term=Po"),
+        ("preview", f"/admin/articles/article/{article.pk}/vorschau/"),
+        ("versions", f"/admin/articles/article/{article.pk}/versionen/"),
+    ]  # fmt: skip
+
+    total = Article.objects.count()
+    print(f"\n{total} articles; {args.runs} runs each; server time in this process\n")
+    print(f"{'view':32} {'status':>6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'×base':>6}  ok")
+    baseline = None
+    failures = 0
+    for name, url in cases:
+        client.get(url)  # warm caches and connections
+        times = []
+        for _ in range(args.runs):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+        p50 = statistics.median(times)
+        p95 = statistics.quantiles(times, n=20)[18] if len(times) >= 20 else max(times)
+        baseline = baseline or p50
+        ok = response.status_code == 200 and p95 < TARGET_MS
+        failures += not ok
+        print(
+            f"{name:32} {response.status_code:>6} {len(queries):>7} {p50:>8.1f} {p95:>8.1f}"
+            f" {p50 / baseline:>6.1f}  {'yes' if ok else 'NO'}"
+        )
+    print(f"\ntarget: every view p95 < {TARGET_MS} ms; {failures} over target")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
