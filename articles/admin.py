@@ -23,6 +23,7 @@ from articles.forms import DIFF_LABELS, ArticleForm, ImageForm
 from articles.images import make_renditions
 from articles.models import Article, ArticleLink, Image, Section, Tag
 from articles.paginators import CappedCountPaginator
+from articles.planning import PlanningCalendar
 from articles.search import build_query
 from articles.views import preview_token, render_preview
 
@@ -194,6 +195,7 @@ class ArticleAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("jsi18n/", catalog, name="articles_article_jsi18n"),
+            path("planung/", view(self.calendar_view), name="articles_article_calendar"),
             path(
                 "<path:object_id>/vorschau/",
                 view(self.preview_view),
@@ -232,6 +234,27 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             comment = _("Gespeichert ohne Änderung")
         article.save_revision(request.user, comment)
+
+    def calendar_view(self, request):
+        """What goes live when: articles with a publish time, by week or month, Berlin time."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        calendar = PlanningCalendar.from_query(request.GET)
+        entries = (
+            Article.objects.exclude(status=Article.Status.UNPUBLISHED)
+            .filter(publish_at__gte=calendar.start, publish_at__lt=calendar.end)
+            .select_related("section")
+            .only("pk", "kicker", "headline", "status", "publish_at", "section__name")
+            .order_by("publish_at")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Planung"),
+            "calendar": calendar,
+            "weeks": calendar.weeks(entries),
+        }
+        return TemplateResponse(request, "admin/articles/article/calendar.html", context)
 
     def preview_view(self, request, object_id):
         """The article exactly as readers will see it, with a link to share the preview."""
