@@ -36,7 +36,14 @@ BODY_EDITOR = {
         "Heading": {"levels": [2, 3]},
         "Bold": True,
         "Italic": True,
-        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        # No autolink: it rewrote pasted links whose text looks like an address
+        # ("hamburg.de" -> http://hamburg.de, dropping the real https://www. href).
+        "Link": {
+            "enableTarget": False,
+            "protocols": ["http", "https", "mailto"],
+            "autolink": False,
+            "defaultProtocol": "https",
+        },
         "BulletList": True,
         "OrderedList": True,
         "ListItem": True,

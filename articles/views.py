@@ -97,6 +97,9 @@ def preview_token(article):
 
 def render_preview(request, article, **extra):
     """The article page for an article readers cannot see yet: marked, not indexed, not cached."""
+    if article.publish_at is None:
+        # Published now, it would carry today's date: show that (nothing is saved).
+        article.publish_at = timezone.now()
     context = {**article_page_context(request, article), "preview": True, **extra}
     response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -123,3 +123,15 @@ def test_the_change_form_links_to_the_site_only_when_live(chief_client, draft):
     assert "Auf der Website ansehen" not in draft_page
     assert "Vorschau</a>" in draft_page
     assert f'<a href="{live.get_absolute_url()}" class="viewsitelink">' in live_page
+
+
+def test_a_draft_without_a_time_previews_with_todays_date(editor_client, draft):
+    from django.utils import timezone
+
+    Article.objects.filter(pk=draft.pk).update(publish_at=None)
+
+    html = editor_client.get(f"/admin/articles/article/{draft.pk}/vorschau/").content.decode()
+
+    assert f"[{timezone.localdate():%-d.%-m.%Y}]" in html
+    draft.refresh_from_db()
+    assert draft.publish_at is None
