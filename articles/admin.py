@@ -251,6 +251,7 @@ class ArticleAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Planung"),
+            "crumb": _("Planung"),
             "calendar": calendar,
             "weeks": calendar.weeks(entries),
         }
@@ -286,6 +287,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "original": article,
             "title": _("Versionen von „%(title)s“") % {"title": article.title},
+            "crumb": _("Versionen"),
             "revisions": revisions,
             "older": older,
             "newer": newer,
