@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
-from taggit.forms import TagWidget
+from taggit.forms import TagField, TagWidget
 
 from articles.diff import changed_fields, readable
 from articles.images import normalise_upload, validate_image_upload
@@ -31,8 +31,26 @@ def parse_tags_in_order(text):
 
 
 def tags_edit_string(names):
-    """Tag names as parse_tags_in_order reads them: commas between, quotes where needed."""
-    return ", ".join(f'"{name}"' if "," in name or '"' in name else name for name in names)
+    """Tag names as parse_tags_in_order reads them back: commas between, and CSV
+    quoting (inner quotes doubled) where a name holds a comma or a quote."""
+
+    def quoted(name):
+        if "," in name or '"' in name:
+            return '"' + name.replace('"', '""') + '"'
+        return name
+
+    return ", ".join(quoted(name) for name in names)
+
+
+class OrderedTagField(TagField):
+    """taggit's tag field, reading tags in the order typed (parse_tags_in_order)."""
+
+    def clean(self, value):
+        return parse_tags_in_order(forms.CharField.clean(self, value))
+
+    def has_changed(self, initial, data):
+        names = [getattr(tag, "name", tag) for tag in initial or []]
+        return parse_tags_in_order(data or "") != names
 
 
 class OrderedTagWidget(TagWidget):
@@ -72,6 +90,7 @@ class ArticleForm(forms.ModelForm):
             "section", "kind", "kicker", "headline", "slug", "teaser", "body", "lead_image",
             "tags", "status", "publish_at", "featured", "author", "byline",
         ]  # fmt: skip
+        field_classes = {"tags": OrderedTagField}
         widgets = {
             "tags": OrderedTagWidget(
                 attrs={
@@ -129,8 +148,8 @@ class ArticleForm(forms.ModelForm):
         and saving once more then replaces it knowingly.
         """
         current = Article.objects.select_for_update().get(pk=self.instance.pk)
-        loaded = cleaned.get("loaded_version")
-        if loaded == current.version:
+        went_live = current.status == Article.Status.PUBLISHED and not self.can_publish()
+        if cleaned.get("loaded_version") == current.version and not went_live:
             return
         theirs = current.snapshot()
         mine = dict(theirs)
@@ -152,10 +171,21 @@ class ArticleForm(forms.ModelForm):
             cleaned["publish_at"].isoformat() if cleaned.get("publish_at") else None
         )
         mine["tags"] = list(cleaned.get("tags") or [])
+        mine["links"] = self.posted_links()
         self.conflict = {
             "revision": current.revisions.select_related("user").first(),
             "diff": changed_fields(readable(theirs), readable(mine), DIFF_LABELS),
         }
+        if went_live:
+            raise forms.ValidationError(
+                _(
+                    "Dieser Artikel wurde inzwischen veröffentlicht. Änderungen an "
+                    "veröffentlichten Artikeln nimmt die Chefredaktion vor; Ihre Fassung ist "
+                    "nicht gespeichert, steht aber weiter im Formular. Unten sehen Sie, "
+                    "was sie von der veröffentlichten unterscheidet."
+                ),
+                code="published_meanwhile",
+            )
         # The next save is a deliberate one, over what the editor has now seen.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_version")] = current.version
@@ -170,9 +200,23 @@ class ArticleForm(forms.ModelForm):
             code="conflict",
         )
 
+    def posted_links(self):
+        """The further-information links as posted with this form (the inline's rows)."""
+        try:
+            total = int(self.data.get("links-TOTAL_FORMS", 0))
+        except (TypeError, ValueError):
+            return []
+        links = []
+        for n in range(min(total, 1000)):
+            label = self.data.get(f"links-{n}-label", "").strip()
+            url = self.data.get(f"links-{n}-url", "").strip()
+            if (label or url) and not self.data.get(f"links-{n}-DELETE"):
+                links.append([label, url])
+        return links
+
     def clean_tags(self):
         """The Stichwörter in the order typed; over-long ones refused before the database would."""
-        tags = parse_tags_in_order(self.data.get(self.add_prefix("tags"), ""))
+        tags = self.cleaned_data["tags"]
         limit = Tag._meta.get_field("name").max_length
         too_long = [name for name in tags if len(name) > limit]
         if too_long:

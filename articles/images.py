@@ -14,7 +14,9 @@ from PIL.Image import Resampling
 
 LANCZOS = Resampling.LANCZOS
 
-ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# Pillow's format name -> how we store it. Phones write JPEGs with extra
+# frames (HDR, depth) that Pillow calls MPO; we keep their main picture as JPEG.
+ALLOWED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 
@@ -68,25 +70,29 @@ def normalise_upload(upload):
     decode to the end, such as a truncated JPEG, is refused here.
     """
     upload.seek(0)
+    broken = ValidationError(
+        _("Das Bild ist beschädigt oder unvollständig und lässt sich nicht lesen."),
+        code="broken",
+    )
     try:
         with PILImage.open(upload) as original:
-            kind = original.format
+            kind = ALLOWED_FORMATS[original.format]
             picture = ImageOps.exif_transpose(original)
             picture.load()
             icc_profile = original.info.get("icc_profile")
-    except (PILImage.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
-        raise ValidationError(
-            _("Das Bild ist beschädigt oder unvollständig und lässt sich nicht lesen."),
-            code="broken",
-        ) from exc
-    buffer = io.BytesIO()
-    options = {"icc_profile": icc_profile} if icc_profile else {}
-    if kind == "JPEG":
-        picture.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True, **options)
-    elif kind == "PNG":
-        picture.save(buffer, "PNG", optimize=True, **options)
-    else:
-        picture.save(buffer, "WEBP", quality=90, **options)
+        if picture.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
+            # 16-bit and float pictures: browsers show 8 bits per channel anyway.
+            picture = picture.convert("RGBA" if "A" in picture.getbands() else "RGB")
+        buffer = io.BytesIO()
+        options = {"icc_profile": icc_profile} if icc_profile else {}
+        if kind == "JPEG":
+            picture.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True, **options)
+        elif kind == "PNG":
+            picture.save(buffer, "PNG", optimize=True, **options)
+        else:
+            picture.save(buffer, "WEBP", quality=90, **options)
+    except (PILImage.DecompressionBombError, OSError, ValueError, SyntaxError, KeyError) as exc:
+        raise broken from exc
     stem = Path(upload.name or "bild").stem
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[kind]
     return ContentFile(buffer.getvalue(), name=f"{stem}.{extension}")

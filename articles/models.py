@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from articles.images import SIZES, validate_image_upload
+from articles.images import SIZES
 from articles.text import german_slugify, sanitize_html
 
 
@@ -70,7 +70,6 @@ class Image(models.Model):
         upload_to="images/%Y/%m/",
         width_field="width",
         height_field="height",
-        validators=[validate_image_upload],
         help_text=_("JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel."),
     )
     width = models.PositiveIntegerField(editable=False, default=0)
@@ -92,6 +91,18 @@ class Image(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text or self.file.name
+
+    def is_used_live(self):
+        """Readers see this picture: lead or body picture of a published article."""
+        return Article.objects.filter(
+            Q(lead_image=self) | Q(body_images=self), status=Article.Status.PUBLISHED
+        ).exists()
+
+    @property
+    def thumbnail_url(self):
+        """The smallest rendition, for lists in the back office."""
+        fallback = self.renditions.get("fallback") or []
+        return self.file.storage.url(fallback[0][1]) if fallback else self.file.url
 
     def srcset(self, kind):
         """ "…/480.jpg 480w, …/800.jpg 800w" for srcset; empty before renditions exist."""
@@ -121,6 +132,13 @@ class Image(models.Model):
 _IMG = re.compile(r"<img\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 _FIGURE = re.compile(r"<figure>(.*?)</figure>", re.DOTALL)
+_IMAGE_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits: "²".isdigit() is True, int("²") fails
+
+
+def body_image_ids(html):
+    """The ids of our Images an (already embedded) body shows."""
+    ids = (dict(_ATTRIBUTE.findall(m.group(1))).get("data-file", "") for m in _IMG.finditer(html))
+    return {int(pk) for pk in ids if _IMAGE_ID.fullmatch(pk)}
 
 
 def embed_body_images(html):
@@ -131,14 +149,13 @@ def embed_body_images(html):
     removed, so readers never load from a third party; a figure left without
     a picture goes with it.
     """
-    tags = [dict(_ATTRIBUTE.findall(m.group(1))) for m in _IMG.finditer(html)]
-    ids = {int(a["data-file"]) for a in tags if a.get("data-file", "").isdigit()}
+    ids = body_image_ids(html)
     images = Image.objects.in_bulk(ids) if ids else {}
 
     def picture(match):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
         number = attributes.get("data-file", "")
-        image = images.get(int(number)) if number.isdigit() else None
+        image = images.get(int(number)) if _IMAGE_ID.fullmatch(number) else None
         if image is None:
             return ""
         context = {
@@ -152,7 +169,23 @@ def embed_body_images(html):
         return re.sub(r">\s+<", "><", render_to_string("includes/picture.html", context).strip())
 
     html = _IMG.sub(picture, html)
-    return _FIGURE.sub(lambda m: m.group(0) if "<picture>" in m.group(1) else "", html)
+    return _FIGURE.sub(_figure_or_its_content, html)
+
+
+def _figure_or_its_content(match):
+    """A figure keeps its frame only around one of our pictures. Around anything
+    else (a pasted pull quote) its content stays; a caption whose picture was
+    removed goes with it."""
+    inner = match.group(1)
+    if "<picture>" in inner:
+        return match.group(0)
+    return re.sub(r"<figcaption>.*?</figcaption>", "", inner, flags=re.DOTALL)
+
+
+def _user_exists(pk):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=pk).exists()
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -220,6 +253,7 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="articles",
+        limit_choices_to={"is_staff": True},
         verbose_name=_("Autor"),
     )
     lead_image = models.ForeignKey(
@@ -232,6 +266,15 @@ class Article(models.Model):
     )
     featured = models.BooleanField(
         _("Aufmacher"), default=False, help_text=_("Auf der Startseite oben zeigen.")
+    )
+    # The pictures the body shows (derived from it on save), so a picture in use
+    # on the site can be protected from changes by those who may not publish.
+    body_images = models.ManyToManyField(
+        Image,
+        blank=True,
+        editable=False,
+        related_name="in_bodies",
+        verbose_name=_("Bilder im Text"),
     )
     status = models.CharField(_("Status"), max_length=12, choices=Status, default=Status.DRAFT)
     publish_at = models.DateTimeField(
@@ -296,6 +339,10 @@ class Article(models.Model):
             # Back office: all statuses, latest first; and the list's filters.
             models.Index(fields=["-publish_at"], name="article_publish_at_idx"),
             models.Index(fields=["status", "-publish_at"], name="article_status_idx"),
+            models.Index(
+                fields=["-publish_at"], name="article_featured_any_idx", condition=Q(featured=True)
+            ),
+            models.Index(fields=["headline"], name="article_headline_idx"),
             models.Index(fields=["section", "-publish_at"], name="article_section_idx"),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
@@ -315,6 +362,8 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None or "body" in kwargs["update_fields"]:
+            self.body_images.set(body_image_ids(self.body))
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
@@ -380,7 +429,13 @@ class Article(models.Model):
         """
         wanted = []
         for name in names:
-            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+            tag = Tag.objects.filter(name__iexact=name).first()
+            if tag is None:
+                try:
+                    with transaction.atomic():
+                        tag = Tag.objects.create(name=name)
+                except IntegrityError:  # created by a save running at the same moment
+                    tag = Tag.objects.get(name__iexact=name)
             if tag.pk not in wanted:
                 wanted.append(tag.pk)
         current = list(self.tagged_items.order_by("id").values_list("tag_id", flat=True))
@@ -389,6 +444,21 @@ class Article(models.Model):
             TaggedArticle.objects.bulk_create(
                 TaggedArticle(content_object=self, tag_id=tag_id) for tag_id in wanted
             )
+
+    def set_links(self, pairs):
+        """Make the further-information links these (label, url) pairs, in order.
+
+        Rows are updated in place, so a form opened before keeps matching ids.
+        """
+        existing = list(self.links.order_by("position", "id"))
+        for position, (label, url) in enumerate(pairs):
+            if position < len(existing):
+                link = existing[position]
+                link.label, link.url, link.position = label, url, position
+                link.save(update_fields=["label", "url", "position"])
+            else:
+                ArticleLink.objects.create(article=self, label=label, url=url, position=position)
+        ArticleLink.objects.filter(pk__in=[link.pk for link in existing[len(pairs) :]]).delete()
 
     def snapshot(self):
         """Every content field as plain data: what a revision keeps."""
@@ -435,18 +505,17 @@ class Article(models.Model):
         data = revision.data
         for field in ("kicker", "headline", "teaser", "body", "kind", "byline", "featured"):
             setattr(self, field, data[field])
-        self.section_id = data["section"]
-        self.author_id = data["author"]
-        self.lead_image_id = (
-            data["lead_image"] if Image.objects.filter(pk=data["lead_image"]).exists() else None
-        )
+        # What was deleted since (an author who left, a merged section, a
+        # removed picture) cannot come back: keep the current one instead.
+        if Section.objects.filter(pk=data["section"]).exists():
+            self.section_id = data["section"]
+        if data["author"] is None or _user_exists(data["author"]):
+            self.author_id = data["author"]
+        if data["lead_image"] is None or Image.objects.filter(pk=data["lead_image"]).exists():
+            self.lead_image_id = data["lead_image"]
         self.save()
         self.set_tags(data["tags"])
-        self.links.all().delete()
-        ArticleLink.objects.bulk_create(
-            ArticleLink(article=self, label=label, url=url, position=position)
-            for position, (label, url) in enumerate(data["links"])
-        )
+        self.set_links(data["links"])
         return self.save_revision(
             user, _("Wiederhergestellt aus Version %(number)d") % {"number": revision.number}
         )

@@ -9,6 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 WEEK, MONTH = "woche", "monat"
+# A month cell shows this many entries and links the rest to its week.
+MONTH_CELL_ENTRIES = 6
 
 
 @dataclass
@@ -24,7 +26,8 @@ class PlanningCalendar:
             day = datetime.date.fromisoformat(query.get("datum", ""))
         except ValueError:
             day = timezone.localdate()
-        return cls(view, day)
+        # Keep a month's margin inside the calendar's range, so paging never overflows.
+        return cls(view, min(max(day, datetime.date(2, 1, 1)), datetime.date(9998, 12, 1)))
 
     @property
     def first_day(self):
@@ -94,12 +97,16 @@ class PlanningCalendar:
         days = []
         day = self.first_day
         while day <= self.last_day:
+            entries = by_day.get(day, [])
+            shown = entries if self.view == WEEK else entries[:MONTH_CELL_ENTRIES]
             days.append(
                 {
                     "date": day,
                     "in_range": self.view == WEEK or day.month == self.day.month,
                     "today": day == today,
-                    "entries": by_day.get(day, []),
+                    "entries": shown,
+                    "more": len(entries) - len(shown),
+                    "week_link": self.link(day, WEEK),
                 }
             )
             day += datetime.timedelta(days=1)

@@ -115,7 +115,10 @@ def preview_link_view(request, token):
         return render(request, "articles/preview_expired.html", status=410)
     except signing.BadSignature:
         raise Http404 from None
-    article = get_object_or_404(Article.objects.for_page(), pk=pk)
+    # A taken-back article stays off the web, preview links included.
+    article = get_object_or_404(
+        Article.objects.for_page().exclude(status=Article.Status.UNPUBLISHED), pk=pk
+    )
     return render_preview(request, article)
 
 

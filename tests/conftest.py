@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 
 PASSWORD = "geheim-und-lang-genug"
 
@@ -40,13 +41,18 @@ def ad_sales(django_user_model):
     return make_staff(django_user_model, "anzeigen", "Anzeigen")
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+def logged_in(user):
+    """A browser of its own per persona, so tests can use several side by side."""
+    browser = Client()
+    browser.force_login(user)
+    return browser
 
 
 @pytest.fixture
-def chief_client(client, chief):
-    client.force_login(chief)
-    return client
+def editor_client(editor):
+    return logged_in(editor)
+
+
+@pytest.fixture
+def chief_client(chief):
+    return logged_in(chief)

@@ -28,7 +28,8 @@
         const head = value.slice(0, cut) + (cut ? " " : "");
         list.replaceChildren(...results.map(({ text }) => {
           const option = document.createElement("option");
-          const name = text.includes(",") ? `"${text}"` : text;
+          // Quoted as the form reads it: CSV style, inner quotes doubled.
+          const name = /[,"]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
           option.value = head.replace(/\s+$/, cut ? " " : "") + name + ", ";
           option.label = text;
           return option;

@@ -57,7 +57,7 @@ def test_the_second_save_is_stopped_and_keeps_the_text(two_editors, draft):
     assert 'value="Annas Fassung"' in html  # her text is still in the form
     assert "Annas Vorspann" in html
     assert "Zuletzt gespeichert von ben" in html
-    assert "<del>Bens</del><ins>Annas</ins> Fassung" in html
+    assert "<del>Bens</del> <ins>Annas</ins> Fassung" in html
     draft.refresh_from_db()
     assert draft.headline == "Bens Fassung"  # nothing silently overwritten
 

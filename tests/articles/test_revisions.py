@@ -67,7 +67,7 @@ def test_the_history_shows_a_readable_diff(editor_client, politik):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<del>Alte</del><ins>Neue</ins> Überschrift" in html
+    assert "<del>Alte</del> <ins>Neue</ins> Überschrift" in html
     assert "Noch einer.</ins>" in html
     assert "Geändert: Überschrift, Text" in html
 
@@ -83,21 +83,20 @@ def test_any_two_revisions_can_be_compared(editor_client, politik):
     ).content.decode()
 
     assert "Unterschiede zwischen Version 1 und 3" in html
-    assert "<del>Eins</del><ins>Drei</ins>" in html
+    assert "<del>Eins</del> <ins>Drei</ins>" in html
 
 
 def test_restoring_creates_a_new_revision_and_keeps_the_status(chief_client, politik):
-    article = add(chief_client, politik, headline="Gut", status="published")
+    article = add(chief_client, politik, headline="Gut", status="draft")
     change(chief_client, article, politik, headline="Verschlimmbessert", status="published")
 
-    response = chief_client.post(
-        f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/"
-    )
+    restore = f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/"
+    response = chief_client.post(restore)
 
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.headline == "Gut"
-    assert article.status == Article.Status.PUBLISHED
+    assert article.headline == "Gut"  # the draft's text ...
+    assert article.status == Article.Status.PUBLISHED  # ... but still published
     latest = article.revisions.first()
     assert (latest.number, latest.comment) == (3, "Wiederhergestellt aus Version 1")
 
