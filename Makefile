@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check bench-admin help
+.PHONY: install run test lint format check bench-admin bench-pdf help
 
 help:
 	@echo "make run    install, migrate, load demo content once, serve on http://$(HOST):$(PORT)"
@@ -46,6 +46,10 @@ format: install
 # The back office with 200,000 articles (generated once into var/bench/).
 bench-admin: install
 	$(BIN)/python bench/admin.py
+
+# Article PDFs: first render, stored copy, and bursts against gunicorn.
+bench-pdf: install
+	$(BIN)/python bench/pdf.py
 
 # Django's own checks and the migration check, as CI runs them.
 check: install

@@ -99,6 +99,12 @@ class Image(models.Model):
         ).exists()
 
     @property
+    def print_src(self):
+        """The widest rendition, for print and PDF."""
+        fallback = self.renditions.get("fallback") or []
+        return self.file.storage.url(fallback[-1][1]) if fallback else self.file.url
+
+    @property
     def thumbnail_url(self):
         """The smallest rendition, for lists in the back office."""
         fallback = self.renditions.get("fallback") or []
@@ -367,6 +373,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def get_print_url(self):
+        return reverse("articles:print", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def get_pdf_url(self):
+        return reverse("articles:pdf", kwargs={"pk": self.pk, "slug": self.slug})
 
     def clean(self):
         self.fill_derived_fields()

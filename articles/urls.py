@@ -37,6 +37,8 @@ app_name = "articles"
 
 urlpatterns = [
     path("artikel/<id:pk>-<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("artikel/<id:pk>-<str:slug>/druck/", views.ArticlePrintView.as_view(), name="print"),
+    path("artikel/<id:pk>-<str:slug>/pdf/", views.article_pdf, name="pdf"),
     path("artikel/<id:pk>/", views.article_without_slug, name="detail-short"),
     path("vorschau/<str:token>/", views.preview_link_view, name="preview-link"),
     path("rubrik/<slug:slug>/", views.SectionView.as_view(), name="section"),

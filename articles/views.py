@@ -7,13 +7,16 @@ from django.core.exceptions import BadRequest
 from django.core.paginator import InvalidPage
 from django.db.models import Count
 from django.db.models.functions import ExtractYear, TruncMonth
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from articles import pdf
 from articles.models import Article, Section, Tag
 
 RELATED_COUNT = 5
@@ -66,6 +69,15 @@ def article_page_context(request, article):
     }
 
 
+def print_context(request, article):
+    """What the print page and the PDF show besides the article."""
+    return {
+        "article": article,
+        "article_url": request.build_absolute_uri(article.get_absolute_url()),
+        "printed_at": timezone.now(),
+    }
+
+
 class ArticleDetailView(DetailView):
     """One article at its canonical address /artikel/<id>-<slug>/."""
 
@@ -78,13 +90,56 @@ class ArticleDetailView(DetailView):
         self.object = self.get_object()
         if self.kwargs.get("slug") != self.object.slug:
             # Old or mistyped slugs keep working, and search engines learn the new one.
-            return redirect(self.object, permanent=True)
+            return redirect(self.canonical_url(self.object), permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def canonical_url(self, article):
+        return article.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(article_page_context(self.request, self.object))
         return context
+
+
+class ArticlePrintView(ArticleDetailView):
+    """Druckversion: the article alone, for paper; the reader starts printing."""
+
+    template_name = "articles/article_print.html"
+
+    def canonical_url(self, article):
+        return article.get_print_url()
+
+    def get_context_data(self, **kwargs):
+        return print_context(self.request, self.object)
+
+
+def article_pdf(request, pk, slug):
+    """The article as an A4 PDF to download, rendered once per version of it."""
+    article = get_object_or_404(Article.objects.published().for_page(), pk=pk)
+    if slug != article.slug:
+        return redirect(article.get_pdf_url(), permanent=True)
+    html = render_to_string("articles/article_pdf.html", print_context(request, article), request)
+    etag = quote_etag(pdf.fingerprint(html))
+    last_modified = int(article.updated_at.timestamp())
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return not_modified
+    try:
+        data, cached = pdf.get_or_render(article, html, request.build_absolute_uri("/"))
+    except pdf.RenderBusy:
+        response = render(request, "articles/pdf_busy.html", status=503)
+        response["Retry-After"] = "5"
+        return response
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{article.slug}.pdf"
+    )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["X-PDF-Cache"] = "hit" if cached else "miss"
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    return response
 
 
 PREVIEW_SALT = "articles.preview"

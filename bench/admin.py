@@ -15,9 +15,9 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-BASE = Path(__file__).resolve().parent.parent
+from benchdb import setup_django
+
 TARGET_MS = 300
 
 
@@ -27,20 +27,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    sys.path.insert(0, str(BASE))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    if "BENCH_DATABASE_URL" in os.environ:
-        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["PORTAL_PGDATA"] = str(BASE / "var" / "bench" / "pgdata")
-        os.environ["PORTAL_MEDIA_ROOT"] = str(BASE / "var" / "bench" / "media")
-        (BASE / "var" / "bench").mkdir(parents=True, exist_ok=True)
-
-    import django
-
-    django.setup()
+    setup_django()
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from django.db import connection
@@ -49,7 +36,6 @@ def main():
 
     from articles.models import Article, Section
 
-    call_command("migrate", verbosity=0)
     missing = args.articles - Article.objects.count()
     if missing > 0:
         print(f"generating {missing} articles (once) ...", flush=True)

@@ -224,6 +224,11 @@ PORTAL_NAME = os.getenv("PORTAL_NAME", "Verwaltung Digital")
 PORTAL_CLAIM = os.getenv(
     "PORTAL_CLAIM", "Das Portal für E-Government und Verwaltungsmodernisierung"
 )
+# PDF rendering: how many at once across all processes, and how long a
+# request waits for a free slot before it gets a 503.
+PDF_RENDER_SLOTS = envint("PORTAL_PDF_SLOTS", 2)
+PDF_RENDER_WAIT = envint("PORTAL_PDF_WAIT_MS", 300) / 1000
+
 # How long a preview link for an unpublished article works.
 PREVIEW_DAYS = envint("PORTAL_PREVIEW_DAYS", 7)
 # Where subscribers write until the online subscription service exists.
@@ -235,5 +240,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("DJANGO_LOG_LEVEL", "INFO")},
     # pgserver narrates every start and stop at INFO.
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        # WeasyPrint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -111,3 +111,11 @@ def test_making_renditions_again_replaces_the_old_files():
 
     assert first == second  # same names: the old files were removed, not kept beside
     assert all(image.file.storage.exists(name) for _, name in second["webp"])
+
+
+def test_weasyprint_does_not_make_pillow_accept_truncated_uploads():
+    from PIL import ImageFile
+
+    import articles.pdf  # noqa: F401 - importing WeasyPrint flips Pillow's flag
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -52,3 +52,19 @@ def test_long_slugs_are_cut_at_a_word():
 )
 def test_rich_text_keeps_only_the_allow_list(dirty, clean):
     assert sanitize_html(dirty) == clean
+
+
+@pytest.mark.parametrize(
+    ("value", "css"),
+    [
+        ("Verwaltung Digital", "Verwaltung Digital"),
+        ('Ein "Zitat"', "Ein \\22 Zitat\\22 "),
+        ("</style><script>", "\\3c /style\\3e \\3c script\\3e "),
+        ("a\\b", "a\\5c b"),
+        ("Zeile\nneu", "Zeile\\a neu"),
+    ],
+)
+def test_css_strings_cannot_break_out(value, css):
+    from articles.templatetags.printing import css_string
+
+    assert css_string(value) == css
