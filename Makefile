@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check bench-admin bench-pdf help
+.PHONY: install run test lint format check bench-admin bench-search bench-pdf help
 
 help:
 	@echo "make run    install, migrate, load demo content once, serve on http://$(HOST):$(PORT)"
@@ -46,6 +46,10 @@ format: install
 # The back office with 200,000 articles (generated once into var/bench/).
 bench-admin: install
 	$(BIN)/python bench/admin.py
+
+# The search page: typical German queries, database and page time.
+bench-search: install
+	$(BIN)/python bench/search.py
 
 # Article PDFs: first render, stored copy, and bursts against gunicorn.
 bench-pdf: install

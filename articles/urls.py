@@ -41,6 +41,7 @@ urlpatterns = [
     path("artikel/<id:pk>-<str:slug>/pdf/", views.article_pdf, name="pdf"),
     path("artikel/<id:pk>/", views.article_without_slug, name="detail-short"),
     path("vorschau/<str:token>/", views.preview_link_view, name="preview-link"),
+    path("suche/", views.search_view, name="search"),
     path("rubrik/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("stichwort/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("archiv/", views.ArchiveView.as_view(), name="archive"),

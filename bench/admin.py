@@ -11,12 +11,11 @@ index page, measured in the same run, since this machine is shared and noisy.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 
-from benchdb import setup_django
+from benchdb import ensure_articles, setup_django
 
 TARGET_MS = 300
 
@@ -29,20 +28,13 @@ def main():
 
     setup_django()
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from articles.models import Article, Section
 
-    missing = args.articles - Article.objects.count()
-    if missing > 0:
-        print(f"generating {missing} articles (once) ...", flush=True)
-        call_command("seed_demo", "--if-empty", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        call_command("generate_articles", count=max(missing - 72, 1), stdout=sys.stdout)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    ensure_articles(args.articles)
     chief, _ = User.objects.get_or_create(username="bench-chefin", defaults={"is_staff": True})
     chief.groups.add(Group.objects.get(name="Chefredaktion"))
     client = Client()

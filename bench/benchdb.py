@@ -26,3 +26,19 @@ def setup_django():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def ensure_articles(count):
+    """Fill the benchmark database up to ``count`` articles (demo content first), once."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from articles.models import Article
+
+    missing = count - Article.objects.count()
+    if missing > 0:
+        print(f"generating {missing} articles (once) ...", flush=True)
+        call_command("seed_demo", "--if-empty", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("generate_articles", count=max(missing - 72, 1), stdout=sys.stdout)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_prose_editor",
+    "django_filters",
     "portal",
     "articles",
     "ads",
