@@ -359,6 +359,10 @@ class Article(models.Model):
                 fields=["-publish_at"], name="article_featured_any_idx", condition=Q(featured=True)
             ),
             models.Index(fields=["headline"], name="article_headline_idx"),
+            # The sitemap index's lastmod: the newest change among visible articles.
+            models.Index(
+                fields=["-updated_at"], name="article_updated_idx", condition=Q(status="published")
+            ),
             models.Index(fields=["section", "-publish_at"], name="article_section_idx"),
             GinIndex(fields=["search_vector", "search_facets"], name="article_search_idx"),
         ]
@@ -432,6 +436,17 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    @property
+    def modified_at(self):
+        """When readers last saw it change: the last save, or its appearing if later.
+
+        A scheduled article is saved before it appears; feeds, sitemaps and
+        the page's metadata must not say it changed before it was published.
+        """
+        if self.publish_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.publish_at)
 
     @property
     def shows_kind(self):
@@ -619,3 +634,25 @@ class Revision(models.Model):
 
     def __str__(self):
         return _("Version %(number)d") % {"number": self.number}
+
+
+class ContentState(models.Model):
+    """Counts writes to the content tables, one row per database connection.
+
+    Kept by database triggers (migration 0013): every statement that writes
+    an article, link, picture, section or tag counts one up in the row of its
+    connection. The sum over the rows changes with every committed change, so
+    caches of feeds, sitemaps and pages (articles.caching) see a change at
+    once in every process and on every machine, without invalidation messages
+    and without writers waiting for each other.
+    """
+
+    backend = models.IntegerField(primary_key=True)
+    changes = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Stand der Inhalte")
+        verbose_name_plural = _("Stand der Inhalte")
+
+    def __str__(self):
+        return f"{self.backend}: {self.changes}"

@@ -124,7 +124,7 @@ def article_pdf(request, pk, slug):
         return redirect(article.get_pdf_url(), permanent=True)
     html = render_to_string("articles/article_pdf.html", print_context(request, article), request)
     etag = quote_etag(pdf.fingerprint(html))
-    last_modified = int(article.updated_at.timestamp())
+    last_modified = int(article.modified_at.timestamp())
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified

@@ -1,16 +1,55 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
+from articles import feeds
+from articles.caching import cached_while_unchanged
+from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from portal import views
 
 admin.site.site_header = f"{settings.PORTAL_NAME}: Redaktion"
 admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = "Übersicht"
 
+# Feeds, sitemaps and robots.txt: cached until the content changes.
+readers = cached_while_unchanged
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("feed/rss/", readers(feeds.LatestArticles.as_view()), name="feed-rss"),
+    path("feed/atom/", readers(feeds.LatestArticlesAtom.as_view()), name="feed-atom"),
+    path(
+        "rubrik/<slug:slug>/feed/rss/",
+        readers(feeds.SectionArticles.as_view()),
+        name="section-rss",
+    ),
+    path(
+        "rubrik/<slug:slug>/feed/atom/",
+        readers(feeds.SectionArticlesAtom.as_view()),
+        name="section-atom",
+    ),
+    path("stichwort/<slug:slug>/feed/rss/", readers(feeds.TagArticles.as_view()), name="tag-rss"),
+    path(
+        "stichwort/<slug:slug>/feed/atom/",
+        readers(feeds.TagArticlesAtom.as_view()),
+        name="tag-atom",
+    ),
+    path(
+        "sitemap.xml",
+        readers(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path("sitemap-news.xml", readers(news_sitemap, period=3600), name="sitemap-news"),
+    path(
+        "sitemap-<section>.xml",
+        readers(sitemap_views.sitemap, params=["p"]),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", readers(robots_txt), name="robots"),
     path("", include("articles.urls")),
     path("abo/", include("subscriptions.urls")),
     path("admin/", admin.site.urls),
