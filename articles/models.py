@@ -214,7 +214,9 @@ class ArticleQuerySet(models.QuerySet):
         ordered_tags = models.Prefetch(
             "tagged_items", queryset=TaggedArticle.objects.select_related("tag").order_by("id")
         )
-        return self.select_related("section", "lead_image").prefetch_related(ordered_tags, "links")
+        return self.select_related("section", "lead_image", "author").prefetch_related(
+            ordered_tags, "links"
+        )
 
 
 class Article(models.Model):

@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
@@ -57,9 +58,14 @@ def article_page_context(request, article):
     """What the article page shows around the article; the preview shows the same."""
     url = request.build_absolute_uri(article.get_absolute_url())
     subject = _("Artikel-Empfehlung: %(title)s") % {"title": article.title}
+    image_url = (
+        request.build_absolute_uri(article.lead_image.print_src) if article.lead_image else ""
+    )
     return {
         "article": article,
         "article_url": url,
+        "lead_image_url": image_url,
+        "json_ld": news_article_data(request, article, url, image_url),
         "current_section_slug": article.section.slug,
         # RFC 6068: percent-encoded UTF-8, so umlauts, "&" and quotes survive.
         "mailto_href": f"mailto:?subject={quote(subject)}&body={quote(url)}",
@@ -70,6 +76,41 @@ def article_page_context(request, article):
             .exclude(pk=article.pk)[:RELATED_COUNT]
         ),
     }
+
+
+def news_article_data(request, article, url, image_url):
+    """schema.org NewsArticle for search engines (JSON-LD on the article page)."""
+    author = article.author.get_full_name() if article.author else ""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.title[:110],
+        "description": article.teaser,
+        "datePublished": article.publish_at.isoformat() if article.publish_at else None,
+        "dateModified": article.modified_at.isoformat(),
+        "author": (
+            {"@type": "Person", "name": author}
+            if author
+            else {"@type": "Organization", "name": settings.PORTAL_NAME}
+        ),
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.PORTAL_NAME,
+            "logo": {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(static("images/logo.png")),
+            },
+        },
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.ordered_tags],
+        "inLanguage": "de-DE",
+        "isAccessibleForFree": True,
+    }
+    if image_url:
+        data["image"] = [image_url]
+    return data
 
 
 def print_context(request, article):

@@ -11,7 +11,12 @@ def site(request):
     Querysets are lazy: a page that does not show the navigation or the
     "Aktuelle Meldungen" box (the admin, say) runs no query for them.
     """
+    page = request.GET.get("page", "")
+    canonical = request.build_absolute_uri(request.path)
+    if page.isascii() and page.isdigit() and int(page) > 1:
+        canonical += f"?page={int(page)}"
     return {
+        "canonical_url": canonical,
         "portal_name": settings.PORTAL_NAME,
         "portal_claim": settings.PORTAL_CLAIM,
         "nav_sections": Section.objects.only("name", "slug"),
