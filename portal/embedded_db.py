@@ -10,6 +10,7 @@ import atexit
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -34,11 +35,27 @@ def _forget_dead_processes(pgdata: Path) -> None:
     pids_file = pgdata / ".handle_pids.json"
     try:
         pids = json.loads(pids_file.read_text())
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return
-    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    except (OSError, ValueError):
+        # Cut short by a kill in an older version that wrote it in place. Who
+        # else uses the server is lost; starting with none beats not starting.
+        logger.warning("%s was unreadable and has been emptied", pids_file)
+        pids = None
+    alive = [pid for pid in pids or [] if psutil.pid_exists(pid)]
     if alive != pids:
-        pids_file.write_text(json.dumps(alive))
+        _write_atomically(pids_file, alive)
+
+
+def _write_atomically(path: Path, values) -> None:
+    """Write the JSON to a new file and rename it over the old: no reader sees half."""
+    new = path.with_name(f"{path.name}.{os.getpid()}.new")
+    new.write_text(json.dumps(values))
+    os.replace(new, path)
+
+
+def _put_atomically(disk_list, values) -> None:
+    _write_atomically(disk_list.path, values)
 
 
 def _forget_dead_processes_locked(pgdata: Path, lock) -> None:
@@ -68,6 +85,7 @@ def start(pgdata: Path, database: str) -> str:
             # platformdirs warns that XDG_RUNTIME_DIR is unset; its fallback in /tmp is fine.
             warnings.simplefilter("ignore")
             import pgserver
+            import pgserver.utils
             from pgserver.postgres_server import PostgresServer
     except ImportError as exc:  # pragma: no cover - only without the dependency
         raise EmbeddedDatabaseError(
@@ -75,6 +93,9 @@ def start(pgdata: Path, database: str) -> str:
             "oder setzen Sie DATABASE_URL auf einen PostgreSQL-Server."
         ) from exc
 
+    # pgserver writes its list of processes in place: a process killed while
+    # writing leaves an empty file that no later process can read.
+    pgserver.utils.DiskList.put = _put_atomically
     try:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         if pgdata.exists():

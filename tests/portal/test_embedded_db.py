@@ -71,6 +71,18 @@ def test_processes_that_died_are_forgotten(tmp_path):
     assert json.loads((tmp_path / ".handle_pids.json").read_text()) == [os.getpid()]
 
 
+def test_a_list_of_processes_cut_short_by_a_kill_does_not_stop_the_next_start(tmp_path):
+    pgdata = tmp_path / "pgdata"
+    assert run_python(START, str(pgdata)).returncode == 0
+    (pgdata / ".handle_pids.json").write_text("")  # what a kill while writing leaves
+
+    result = run_python(START, str(pgdata))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("16.")
+    assert json.loads((pgdata / ".handle_pids.json").read_text()) == []
+
+
 def test_runserver_stopped_by_sigterm_stops_the_server(tmp_path):
     """A supervisor's SIGTERM to runserver's process group: the reloader SIGKILLs
     its child, which never deregisters; the server must stop all the same."""
