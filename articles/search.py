@@ -42,7 +42,7 @@ def facets(*words):
     return SearchQuery(" & ".join(words), search_type="raw", config="simple")
 
 
-def build_query(text):
+def build_query(text, highlighting=False):
     """A tsquery for what a person typed.
 
     Plain words are all required and the last one also matches as a prefix,
@@ -60,7 +60,13 @@ def build_query(text):
         # A hyphenated compound is indexed whole ("cloud-strategi") and in its
         # parts. Typed out, it is found as a phrase; begun ("Cloud-Strat"), by
         # the beginning of the whole. (A prefix on every part, cloud:* <->
-        # strat:*, would read a good part of the index for "Schul-IT".)
+        # strat:*, would read a good part of the index for "Schul-IT"; for
+        # marking the words of twenty results it is right, as ts_headline
+        # marks the parts, not the whole.)
+        if highlighting:
+            *parts, end = last.split("-")
+            phrase = "(" + " <-> ".join([*parts, f"{end}:*"]) + ")"
+            return SearchQuery(" & ".join([*first, phrase]), search_type="raw", config="german")
         query = SearchQuery(last, search_type="websearch", config="german")
         if _COMPOUND.match(last):
             query |= LexemeQuery(_as_stemmed(last))
@@ -197,7 +203,7 @@ def with_highlights(articles, text):
     One query for the page. PostgreSQL marks the matches (ts_headline); the
     text around them is escaped here, so only our <mark> reaches the page.
     """
-    query = build_query(text)
+    query = build_query(text, highlighting=True)
     # The teaser is plain text (a "<" in it is text); only the body is HTML.
     body_text = Func(
         F("body"),

@@ -105,6 +105,14 @@ def test_a_hyphenated_last_word_matches_as_a_prefix_too(client, query, headline)
     assert found(client.get(SEARCH, {"q": query})) == [headline]
 
 
+def test_a_begun_compound_is_marked_whole(client):
+    make_article(headline="E-Rechnung kommt", kicker="")
+
+    response = client.get(SEARCH, {"q": "E-Rech"})
+
+    assert "<mark>E</mark>-<mark>Rechnung</mark> kommt" in main_content(response)
+
+
 def test_german_stemming_finds_inflected_forms(client, archive):
     response = client.get(SEARCH, {"q": "Verwaltungsleistung"})
 
