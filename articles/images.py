@@ -122,10 +122,18 @@ def make_renditions(image, storage=None):
     Done once, when the picture is uploaded; pages only read the result from
     ``image.renditions``: {"fallback": [[width, name], ...], "webp": [...]}.
     """
-    storage = storage or image.file.storage
-    for _width, name in [*image.renditions.get("fallback", []), *image.renditions.get("webp", [])]:
+    image.renditions = render_widths(
+        image.file, f"renditions/{image.pk}", image.renditions, storage or image.file.storage
+    )
+    image.save(update_fields=["renditions"])
+    return image.renditions
+
+
+def render_widths(file, folder, old, storage):
+    """Renditions of ``file`` under ``folder``, replacing those listed in ``old``."""
+    for _width, name in [*old.get("fallback", []), *old.get("webp", [])]:
         storage.delete(name)
-    with image.file.open("rb") as handle, PILImage.open(handle) as original:
+    with file.open("rb") as handle, PILImage.open(handle) as original:
         original.load()
         transparent = "A" in original.getbands() or "transparency" in original.info
         source = original.convert("RGBA" if transparent else "RGB")
@@ -141,10 +149,6 @@ def make_renditions(image, storage=None):
             buffer = io.BytesIO()
             options = {"quality": 82} if kind != "PNG" else {"optimize": True}
             resized.save(buffer, kind, **options)
-            name = storage.save(
-                f"renditions/{image.pk}/{width}.{extension}", ContentFile(buffer.getvalue())
-            )
+            name = storage.save(f"{folder}/{width}.{extension}", ContentFile(buffer.getvalue()))
             renditions[key].append([width, name])
-    image.renditions = renditions
-    image.save(update_fields=["renditions"])
     return renditions

@@ -2,11 +2,13 @@ import re
 from html import unescape
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -209,13 +211,20 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "lead_image").defer("body")
 
     def for_page(self):
-        """An article page: the article with its joins, tags (in the editor's order)
-        and links prefetched: three queries however many tags and links it has."""
-        ordered_tags = models.Prefetch(
-            "tagged_items", queryset=TaggedArticle.objects.select_related("tag").order_by("id")
+        """An article page in one query: its joins, and its tags (in the editor's
+        order) and links as arrays, however many there are (see ordered_tags)."""
+        tags = (
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+            .order_by("id")
+            .values(row=JSONObject(pk="tag_id", name="tag__name", slug="tag__slug"))
         )
-        return self.select_related("section", "lead_image", "author").prefetch_related(
-            ordered_tags, "links"
+        links = (
+            ArticleLink.objects.filter(article=OuterRef("pk"))
+            .order_by("position", "id")
+            .values(row=JSONObject(pk="pk", label="label", url="url", position="position"))
+        )
+        return self.select_related("section", "lead_image", "author").annotate(
+            tag_rows=ArraySubquery(tags), link_rows=ArraySubquery(links)
         )
 
 
@@ -458,7 +467,16 @@ class Article(models.Model):
     @property
     def ordered_tags(self):
         """Tags in the order they were given ("Politik, Sachsen, ..."), not alphabetically."""
-        return [item.tag for item in self.tagged_items.all()]
+        if hasattr(self, "tag_rows"):  # read with for_page()
+            return [Tag(**row) for row in self.tag_rows]
+        return [item.tag for item in self.tagged_items.order_by("id").select_related("tag")]
+
+    @property
+    def link_list(self):
+        """The further-information links, in their order."""
+        if hasattr(self, "link_rows"):  # read with for_page()
+            return [ArticleLink(article=self, **row) for row in self.link_rows]
+        return list(self.links.all())
 
     def set_tags(self, names):
         """Give the article these Stichwörter, in this order.

@@ -103,8 +103,8 @@ class Found:
     complete: bool = True
 
 
-def search(queryset, text, by_date=False, since=None, until=None):
-    """The newest RESULT_LIMIT articles of ``queryset`` matching ``text``.
+def search(queryset, text, by_date=False, since=None, until=None, limit=None):
+    """The newest ``limit`` (RESULT_LIMIT) articles of ``queryset`` matching ``text``.
 
     Ordered by relevance, or newest first with ``by_date``. Relevance is
     ts_rank over the weighted vector (kicker and headline A, teaser and tags
@@ -127,27 +127,28 @@ def search(queryset, text, by_date=False, since=None, until=None):
         )  # fmt: skip
         matches = matches.annotate(score=score)
     fields = ["pk", "publish_at"] + ([] if by_date else ["score"])
+    limit = limit or RESULT_LIMIT
     now = timezone.now()
     until = min(until, now) if until else now
     rows = []
-    for window, start, end in stretches(since, until, found=lambda: len(rows)):
+    for window, start, end in stretches(since, until, lambda: len(rows), limit):
         stretch = matches if window is None else matches.filter(search_facets=window)
         if start is not None:
             stretch = stretch.filter(publish_at__gte=start)
         if end is not None:
             stretch = stretch.filter(publish_at__lt=end)
-        wanted = RESULT_LIMIT + 1 - len(rows)
+        wanted = limit + 1 - len(rows)
         rows.extend(stretch.order_by("-publish_at", "-pk").values_list(*fields)[:wanted])
-        if len(rows) > RESULT_LIMIT:
+        if len(rows) > limit:
             break
-    complete = len(rows) <= RESULT_LIMIT
-    rows = rows[:RESULT_LIMIT]
+    complete = len(rows) <= limit
+    rows = rows[:limit]
     if not by_date:
         rows.sort(key=lambda row: row[2], reverse=True)  # stable: newest first among equals
     return Found(ids=[row[0] for row in rows], complete=complete)
 
 
-def stretches(since, until, found):
+def stretches(since, until, found, limit):
     """Where to look, newest first: (facet query or None for all, from, before).
 
     Months of publication (UTC) back from ``until``: the facet query finds
@@ -171,7 +172,7 @@ def stretches(since, until, found):
             return
         months = (until.year - start.year) * 12 + until.month - start.month + 1
         so_far = found()
-        more = months * 7 if not so_far else (RESULT_LIMIT + 1 - so_far) * months / so_far
+        more = months * 7 if not so_far else (limit + 1 - so_far) * months / so_far
         newer, start = start, max(_months_before(start, math.ceil(more * HEADROOM)), floor)
     yield None, None, newer
 
