@@ -163,7 +163,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "publish_at"
     # Only orders an index serves: sorting 200,000 rows by section or byline takes ~250 ms.
     sortable_by = ["headline", "publish_at"]
-    autocomplete_fields = ["section", "author", "lead_image"]
+    autocomplete_fields = ["section", "author", "lead_image", "vendors"]
     inlines = [ArticleLinkInline]
     # At 200,000 articles no list view may count them all: see CappedCountPaginator.
     paginator = CappedCountPaginator
@@ -185,7 +185,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]  # fmt: skip
             },
         ),
-        (_("Bild und Stichwörter"), {"fields": ["lead_image", "tags"]}),
+        (_("Bild, Stichwörter, IT-Guide"), {"fields": ["lead_image", "tags", "vendors"]}),
         (
             _("Veröffentlichung"),
             {"fields": ["status", "publish_at", "featured", "author", "byline"]},

@@ -88,7 +88,7 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = [
             "section", "kind", "kicker", "headline", "slug", "teaser", "body", "lead_image",
-            "tags", "status", "publish_at", "featured", "author", "byline",
+            "tags", "vendors", "status", "publish_at", "featured", "author", "byline",
         ]  # fmt: skip
         field_classes = {"tags": OrderedTagField}
         widgets = {

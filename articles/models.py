@@ -284,6 +284,14 @@ class Article(models.Model):
     featured = models.BooleanField(
         _("Aufmacher"), default=False, help_text=_("Auf der Startseite oben zeigen.")
     )
+    # IT-Guide vendors the article is about; their profiles list it.
+    vendors = models.ManyToManyField(
+        "ads.Vendor",
+        blank=True,
+        related_name="articles",
+        verbose_name=_("Anbieter im IT-Guide"),
+        help_text=_("Firmen, um die es geht: Der Beitrag erscheint in ihrem IT-Guide-Profil."),
+    )
     # The pictures the body shows (derived from it on save), so a picture in use
     # on the site can be protected from changes by those who may not publish.
     body_images = models.ManyToManyField(

@@ -22,7 +22,16 @@ WRITE_ARTICLES = [
     "articles.view_section",
     # To choose the author of an article (the admin's autocomplete needs it).
     "auth.view_user",
+    # To name the IT-Guide vendors an article is about.
+    "ads.view_vendor",
 ]
+
+# Ad sales: the IT-Guide and the campaigns, nothing editorial.
+SELL_ADS = [
+    f"ads.{action}_{model}"
+    for model in ("category", "vendor", "campaign", "creative")
+    for action in ("add", "change", "delete", "view")
+] + ["ads.view_adday"]
 
 ROLES = {
     # Write and edit, submit for review; cannot publish, unpublish or delete.
@@ -38,8 +47,8 @@ ROLES = {
         "articles.add_section",
         "articles.change_section",
     ],
-    # Ads and the vendor directory; their permissions come with the ads app.
-    "Anzeigen": [],
+    # Ads and the vendor directory.
+    "Anzeigen": SELL_ADS,
     # Subscriptions; their permissions come with the subscriptions app.
     "Aboverwaltung": [],
 }

@@ -94,6 +94,8 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /vorschau/",
         "Disallow: /suche/",
+        # Ad frames and click counting are for people; robots would only inflate the figures.
+        "Disallow: /anzeige/",
         f"Sitemap: {base}{reverse('sitemap-index')}",
         f"Sitemap: {base}{reverse('sitemap-news')}",
     ]

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
+from ads.sitemaps import VendorSitemap
 from articles import feeds
 from articles.caching import cached_while_unchanged
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
@@ -15,6 +16,7 @@ admin.site.index_title = "Übersicht"
 
 # Feeds, sitemaps and robots.txt: cached until the content changes.
 readers = cached_while_unchanged
+SITEMAPS = {**SITEMAPS, "it-guide": VendorSitemap}
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -51,6 +53,7 @@ urlpatterns = [
     ),
     path("robots.txt", readers(robots_txt), name="robots"),
     path("", include("articles.urls")),
+    path("", include("ads.urls")),
     path("abo/", include("subscriptions.urls")),
     path("admin/", admin.site.urls),
 ]

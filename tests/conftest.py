@@ -1,11 +1,21 @@
 """Personas of the back office, as the groups of the data migration define them."""
 
+import atexit
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from ads import counting
+
 PASSWORD = "geheim-und-lang-genug"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_flush_at_exit():
+    """Tests flush ad impressions themselves; when pytest exits, its database is gone."""
+    atexit.unregister(counting._flush_on_exit)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -8,6 +8,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from ads.models import Campaign, Category, Creative, Vendor
+from ads.slots import SLOTS
 from articles.models import Article, ArticleLink, Image, Section
 
 _numbers = itertools.count(1)
@@ -89,3 +91,41 @@ def article_form(section, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def make_vendor(name=None, categories=(), **fields):
+    """A vendor listed in the IT-Guide since last year, without an end."""
+    number = next(_numbers)
+    fields.setdefault("postcode", "10115")
+    fields.setdefault("city", "Berlin")
+    fields.setdefault("listed_from", timezone.localdate() - datetime.timedelta(days=365))
+    vendor = Vendor.objects.create(name=name or f"Anbieter {number} GmbH", **fields)
+    vendor.categories.set(categories)
+    return vendor
+
+
+def make_category(name=None, **fields):
+    number = next(_numbers)
+    fields.setdefault("slug", f"kategorie-{number}")
+    return Category.objects.create(name=name or f"Kategorie {number}", **fields)
+
+
+def make_campaign(advertiser=None, slots=("sidebar-top",), **fields):
+    """A campaign running since yesterday for a month, with a fitting creative per slot."""
+    now = timezone.now()
+    fields.setdefault("name", f"Kampagne {next(_numbers)}")
+    fields.setdefault("starts_at", now - datetime.timedelta(days=1))
+    fields.setdefault("ends_at", now + datetime.timedelta(days=30))
+    campaign = Campaign.objects.create(advertiser=advertiser or make_vendor(), **fields)
+    for slot_name in slots:
+        slot = SLOTS[slot_name]
+        Creative.objects.create(
+            campaign=campaign,
+            slot=slot_name,
+            image=ContentFile(
+                picture_bytes("PNG", (slot.width, slot.height)), name=f"{slot_name}.png"
+            ),
+            alt_text=f"{campaign.name}: {slot.label}",
+            target_url=f"https://werbekunde.example/{campaign.pk}/{slot_name}",
+        )
+    return campaign

@@ -1,13 +1,78 @@
+import time
+
 from django import template
+from django.db.models import TextField, Value
+from django.db.models.functions import MD5, Cast, Concat
+
+from ads.models import Vendor
+from ads.placement import occupied_slots
+from ads.slots import SLOTS
 
 register = template.Library()
 
+# The IT-Guide Plus box shows this many Plus vendors, a new choice this often.
+PLUS_COUNT = 3
+PLUS_ROTATION_SECONDS = 15 * 60
 
-@register.simple_tag
-def ad_slot(name):
-    """The place for the ad of slot ``name``, labelled "Anzeige" when filled.
 
-    No campaign can be booked yet, so every place is empty, and an empty
-    place renders nothing (no label, no gap).
+@register.inclusion_tag("ads/ad_slot.html", takes_context=True)
+def ad_slot(context, name):
+    """The ad place ``name``, labelled "Anzeige", or nothing when no campaign runs there.
+
+    The page holds only the frame; what it shows is drawn and counted when
+    the frame loads (ads.views.slot), so a cached page still rotates its ads.
     """
-    return ""
+    request = context.get("request")
+    occupied = getattr(request, "_ads_occupied", None)
+    if occupied is None:
+        occupied = occupied_slots()
+        if request is not None:
+            request._ads_occupied = occupied
+    return {"slot": SLOTS[name] if name in occupied else None}
+
+
+# How wide a logo is shown where it is used (the layout is in portal.css).
+LOGO_SIZES = {"box": "7rem", "list": "8rem", "profile": "(max-width: 36rem) 60vw, 16rem"}
+
+
+@register.inclusion_tag("ads/includes/logo.html")
+def vendor_logo(vendor, use="list", alt=None):
+    """The vendor's logo in its renditions; ``alt`` "" where the name stands next to it."""
+    return {
+        "vendor": vendor,
+        "sizes": LOGO_SIZES[use],
+        "alt": vendor.name if alt is None else alt,
+        "fallback_srcset": vendor.logo_srcset("fallback"),
+        "webp_srcset": vendor.logo_srcset("webp"),
+    }
+
+
+def plus_turn():
+    """Which quarter of an hour it is: the Plus box's choice changes with it."""
+    return int(time.time() // PLUS_ROTATION_SECONDS)
+
+
+@register.inclusion_tag("ads/plus_box.html")
+def itguide_plus():
+    """A few IT-Guide Plus vendors, a different choice every quarter of an hour.
+
+    The choice is the same for everyone within the quarter hour, so a cached
+    page is right for as long as the cache keeps it (one query).
+    """
+    shuffled = MD5(Concat(Cast("id", TextField()), Value(str(plus_turn()))))
+    vendors = (
+        Vendor.objects.listed()
+        .filter(plus=True)
+        .only(
+            "name",
+            "slug",
+            "postcode",
+            "city",
+            "logo",
+            "logo_width",
+            "logo_height",
+            "logo_renditions",
+        )
+        .order_by(shuffled)[:PLUS_COUNT]
+    )
+    return {"vendors": vendors}

@@ -199,10 +199,11 @@ def test_the_sitemap_index_is_valid_and_names_every_sitemap(client, content):
         "http://testserver/sitemap-bereiche.xml",
         "http://testserver/sitemap-stichwoerter.xml",
         "http://testserver/sitemap-seiten.xml",
+        "http://testserver/sitemap-it-guide.xml",
     ]
 
 
-@pytest.mark.parametrize("section", ["artikel", "bereiche", "stichwoerter", "seiten"])
+@pytest.mark.parametrize("section", ["artikel", "bereiche", "stichwoerter", "seiten", "it-guide"])
 def test_each_sitemap_is_valid(client, content, section):
     response = client.get(f"/sitemap-{section}.xml")
 
@@ -255,6 +256,7 @@ def test_robots_txt_names_the_sitemaps(client, content):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Sitemap: http://testserver/sitemap-news.xml" in lines
     assert "Disallow: /admin/" in lines
+    assert "Disallow: /anzeige/" in lines  # robots would inflate the ad figures
 
 
 def test_sitemaps_follow_content_changes_at_once(client, content):
