@@ -1,0 +1,110 @@
+"""When a subscription ends: the one place for the rules of German contract law.
+
+Dates are days in Berlin; a contract "ends on" a day means it runs through
+that day. Periods are counted as §§ 187, 188 BGB count them.
+"""
+
+import calendar
+import datetime
+
+# Contracts concluded from this day on follow § 309 Nr. 9 BGB in the version of
+# the Gesetz für faire Verbraucherverträge: after the minimum term they run on
+# for an indefinite time and can be cancelled at any time with at most one
+# month's notice.
+FAIR_CONTRACTS_SINCE = datetime.date(2022, 3, 1)
+WITHDRAWAL_DAYS = 14
+
+
+def _month_end(year, month):
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift(year, month, months):
+    index = year * 12 + month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def add_months(day, months):
+    """The day ``months`` later (or earlier) with the same number, or that month's last day.
+
+    § 188 Abs. 2 and 3 BGB: received on 15.12., a month's notice runs to 15.1.;
+    received on 31.1., to 28.2. (29.2. in a leap year).
+    """
+    year, month = _shift(day.year, day.month, months)
+    return min(
+        datetime.date(year, month, 1) + datetime.timedelta(days=day.day - 1),
+        _month_end(year, month),
+    )
+
+
+def term_end(start, months):
+    """The last day of a term of ``months`` that begins on ``start``.
+
+    § 188 Abs. 2 with § 187 Abs. 2 BGB: the day before the one with the start's
+    number (1.1.2025 + 12 months: 31.12.2025); where the last month has no
+    such day, its last day (29.2.2024 + 12 months: 28.2.2025).
+    """
+    year, month = _shift(start.year, start.month, months)
+    last = _month_end(year, month)
+    if start.day > last.day:
+        return last
+    return datetime.date(year, month, start.day) - datetime.timedelta(days=1)
+
+
+def notice_deadline(term_last_day, notice_months):
+    """The last day a cancellation may arrive to end the contract on ``term_last_day``.
+
+    Counted back as forward: "one month to the 31.12." is the 30.11., "three
+    months to the end of June" the 31.3. (a month's end answers to a month's end).
+    """
+    if term_last_day == _month_end(term_last_day.year, term_last_day.month):
+        return _month_end(*_shift(term_last_day.year, term_last_day.month, -notice_months))
+    return add_months(term_last_day, -notice_months)
+
+
+def withdrawal_deadline(concluded_on):
+    """The last day of the 14-day withdrawal period (§ 355 Abs. 2 BGB)."""
+    return concluded_on + datetime.timedelta(days=WITHDRAWAL_DAYS)
+
+
+def cancellation_end(contract, received, extraordinary=False, requested=None):
+    """The day the contract ends after a cancellation received on ``received``.
+
+    ``contract`` needs ``concluded_on``, ``minimum_term_ends`` (None: no
+    minimum term), ``ends_on`` (set once cancelled or ended), and the plan's
+    ``notice_months``, ``renews`` and ``renewal_months``. A ``requested``
+    day later than the earliest possible one is honoured; an earlier one
+    cannot be (the declaration still counts, for the earliest day).
+
+    - Already cancelled: the end stays as it is.
+    - Extraordinary (§ 314 BGB, for a serious reason): at once.
+    - Within the minimum term and in time: at its end.
+    - Otherwise, concluded since 1.3.2022: a month's notice (or the plan's
+      shorter one) from receipt, not before the minimum term ends.
+    - Otherwise, older contracts: the end of the renewal period for which
+      the notice is still in time.
+    """
+    if contract.ends_on is not None:
+        return contract.ends_on
+    earliest = received if extraordinary else _earliest_ordinary_end(contract, received)
+    return max(earliest, requested) if requested else earliest
+
+
+def _earliest_ordinary_end(contract, received):
+    notice = contract.notice_months
+    term_last_day = contract.minimum_term_ends
+    if term_last_day is not None and received <= notice_deadline(term_last_day, notice):
+        return term_last_day
+    if term_last_day is not None and not contract.renews:
+        # A fixed term that does not renew ends by itself; a late cancellation changes nothing.
+        return max(term_last_day, received)
+    if contract.concluded_on >= FAIR_CONTRACTS_SINCE:
+        earliest = add_months(received, min(notice, 1))
+        return max(earliest, term_last_day) if term_last_day else earliest
+    # Older contracts renew by whole renewal periods.
+    period_end = term_last_day or term_end(contract.concluded_on, contract.renewal_months)
+    start = period_end + datetime.timedelta(days=1)
+    while received > notice_deadline(period_end, notice):
+        period_end = term_end(start, contract.renewal_months)
+        start = period_end + datetime.timedelta(days=1)
+    return period_end
