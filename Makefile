@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check bench-admin bench-search bench-pdf help
+.PHONY: install run test worker lint format check bench-admin bench-search bench-pdf help
 
 help:
 	@echo "make run    install, migrate, load demo content once, serve on http://$(HOST):$(PORT)"
@@ -29,6 +29,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py seed_ads_demo --if-empty
+	$(BIN)/python manage.py seed_subscriptions_demo --if-empty
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -43,6 +44,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates
+
+# The mail worker: sends again what the mail server refused (run beside the app).
+worker: install
+	$(BIN)/python manage.py deliver_mail
 
 # The back office with 200,000 articles (generated once into var/bench/).
 bench-admin: install

@@ -33,6 +33,19 @@ SELL_ADS = [
     for action in ("add", "change", "delete", "view")
 ] + ["ads.view_adday"]
 
+# The subscription service: the only group that sees subscriber data.
+# Declarations are never added or deleted by hand; "change" is matching them.
+MANAGE_SUBSCRIPTIONS = [
+    *[f"subscriptions.{action}_{model}" for model in ("plan", "subscriber", "subscription",
+      "newsletterissue") for action in ("add", "change", "view")],
+    "subscriptions.view_declaration",
+    "subscriptions.change_declaration",
+    "subscriptions.view_effect",
+    "subscriptions.view_outgoingmail",
+    "subscriptions.change_outgoingmail",
+    "subscriptions.view_newsletterconsent",
+]  # fmt: skip
+
 ROLES = {
     # Write and edit, submit for review; cannot publish, unpublish or delete.
     "Redaktion": WRITE_ARTICLES,
@@ -49,8 +62,8 @@ ROLES = {
     ],
     # Ads and the vendor directory.
     "Anzeigen": SELL_ADS,
-    # Subscriptions; their permissions come with the subscriptions app.
-    "Aboverwaltung": [],
+    # Subscribers, contracts, declarations, the outbox and the newsletter.
+    "Aboverwaltung": MANAGE_SUBSCRIPTIONS,
 }
 
 

@@ -233,8 +233,30 @@ PDF_RENDER_WAIT = envint("PORTAL_PDF_WAIT_MS", 300) / 1000
 
 # How long a preview link for an unpublished article works.
 PREVIEW_DAYS = envint("PORTAL_PREVIEW_DAYS", 7)
-# Where subscribers write until the online subscription service exists.
+# The subscription service's address: sender of its mail, and where people may write.
 SUBSCRIPTION_EMAIL = os.getenv("PORTAL_SUBSCRIPTION_EMAIL", "abo@verwaltung-digital.example")
+
+# E-mail: SMTP where EMAIL_HOST is set (production must set it); otherwise
+# printed to the console of `make run`. Mail is written to the outbox first
+# and sent after the commit; what fails is retried by `manage.py deliver_mail`.
+if os.getenv("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = envint("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+elif PRODUCTION:
+    raise ImproperlyConfigured(
+        "Production needs EMAIL_HOST: subscribers must get their confirmations"
+    )
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A mail server that hangs must not hold a subscriber's request for long; the worker retries.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", f"{PORTAL_NAME} <{SUBSCRIPTION_EMAIL}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,

@@ -54,7 +54,7 @@ urlpatterns = [
     path("robots.txt", readers(robots_txt), name="robots"),
     path("", include("articles.urls")),
     path("", include("ads.urls")),
-    path("abo/", include("subscriptions.urls")),
+    path("", include("subscriptions.urls")),
     path("admin/", admin.site.urls),
 ]
 

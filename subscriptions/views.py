@@ -1,16 +1,500 @@
+"""Subscribers' pages: order, Aboverwaltung, Kündigung, Widerruf, newsletter.
+
+Cancelling needs no login (§ 312k BGB): the form asks only what
+identifies the person, the contract and the end, and its button sends it
+at once. The Aboverwaltung logs in by a single-use link sent by e-mail.
+"""
+
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.core import signing
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from subscriptions import declarations, mail, ratelimit, terms
+from subscriptions import newsletter as newsletter_mail
+from subscriptions.forms import (
+    NEWSLETTER_WORDING,
+    AddressForm,
+    CancellationForm,
+    EmailForm,
+    NewEmailForm,
+    NewsletterForm,
+    OrderForm,
+    WithdrawalForm,
+)
+from subscriptions.models import (
+    CONSENT_LIFETIME,
+    Declaration,
+    LinkToken,
+    NewsletterConsent,
+    Subscriber,
+    Subscription,
+    new_token,
+    token_hash,
+)
+
+SESSION_KEY = "abo_subscriber"
+# A login lasts an hour of inactivity at most, and ends with the browser.
+SESSION_SECONDS = 3600
 
 
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+def current_subscriber(request):
+    """The subscriber logged in on this browser, or None."""
+    pk = request.session.get(SESSION_KEY)
+    return Subscriber.objects.filter(pk=pk).first() if pk else None
+
+
+def _own_subscription(request, subscriber):
+    """The subscription named by ?abo=<id>: the subscriber's own, or 404 for anybody else's."""
+    pk = request.GET.get("abo", "")
+    if not pk:
+        return None
+    if subscriber is None or not pk.isascii() or not pk.isdigit():
+        raise Http404
+    return get_object_or_404(subscriber.subscriptions.select_related("plan"), pk=int(pk))
+
+
+def _too_many(request):
+    context = {"SUBSCRIPTION_EMAIL": settings.SUBSCRIPTION_EMAIL}
+    return render(request, "subscriptions/too_many.html", context, status=429)
+
+
+# Aboverwaltung
+
+
+@never_cache
 def manage(request):
-    """Aboverwaltung: how subscribers reach the subscription service today."""
-    return render(request, "subscriptions/manage.html", _contact())
+    """The dashboard for a logged-in subscriber; otherwise the request for a login link."""
+    subscriber = current_subscriber(request)
+    if subscriber is not None:
+        return _dashboard(request, subscriber)
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        if ratelimit.exceeded("login", ratelimit.client_address(request), email):
+            return _too_many(request)
+        subscriber = Subscriber.objects.filter(email=email).first()
+        if subscriber is not None:
+            with transaction.atomic():
+                secret = LinkToken.issue(subscriber, LinkToken.Purpose.LOGIN)
+                mail.queue(
+                    "login",
+                    subscriber.email,
+                    "login",
+                    {
+                        "subscriber": subscriber,
+                        "url": request.build_absolute_uri(
+                            reverse("subscriptions:login", args=[secret])
+                        ),
+                    },
+                )
+        # The same answer whether the address is known or not.
+        request.session.pop(SESSION_KEY, None)
+        return redirect(reverse("subscriptions:manage") + "?gesendet=1")
+    return render(
+        request,
+        "subscriptions/login_request.html",
+        {
+            "form": form,
+            "sent": request.GET.get("gesendet") == "1",
+        },
+    )
 
 
+def _dashboard(request, subscriber, address_form=None, email_form=None):
+    today = timezone.localdate()
+    subscriptions = list(subscriber.subscriptions.select_related("plan").order_by("-starts_on"))
+    for subscription in subscriptions:
+        subscription.withdrawable = subscription.can_be_withdrawn(today)
+        if subscription.ends_on is None and subscription.status != Subscription.Status.WITHDRAWN:
+            subscription.earliest_end = terms.cancellation_end(subscription, today)
+    address_form = address_form or AddressForm(
+        initial={field: getattr(subscriber, field) for field in AddressForm.base_fields}
+    )
+    return render(
+        request,
+        "subscriptions/dashboard.html",
+        {
+            "subscriber": subscriber,
+            "subscriptions": subscriptions,
+            "address_form": address_form,
+            "email_form": email_form or NewEmailForm(),
+            "today": today,
+        },
+    )
+
+
+@never_cache
+def login(request, secret):
+    """GET asks to confirm (mail scanners open links); POST uses the link and logs in."""
+    if request.method != "POST":
+        link = LinkToken.valid(secret, LinkToken.Purpose.LOGIN)
+        if link is None:
+            return render(request, "subscriptions/link_invalid.html", status=410)
+        return render(request, "subscriptions/login_confirm.html", {"subscriber": link.subscriber})
+    link = LinkToken.redeem(secret, LinkToken.Purpose.LOGIN)
+    if link is None:
+        return render(request, "subscriptions/link_invalid.html", status=410)
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = link.subscriber_id
+    request.session.set_expiry(SESSION_SECONDS)
+    return redirect("subscriptions:manage")
+
+
+@require_POST
+def logout(request):
+    request.session.flush()
+    messages.success(request, _("Sie sind abgemeldet."))
+    return redirect("subscriptions:manage")
+
+
+def _subscriber_or_login(request):
+    subscriber = current_subscriber(request)
+    if subscriber is None:
+        messages.info(request, _("Bitte melden Sie sich erneut an, Ihre Sitzung ist abgelaufen."))
+    return subscriber
+
+
+@require_POST
+@never_cache
+def change_address(request):
+    subscriber = _subscriber_or_login(request)
+    if subscriber is None:
+        return redirect("subscriptions:manage")
+    form = AddressForm(request.POST)
+    if not form.is_valid():
+        return _dashboard(request, subscriber, address_form=form)
+    for field, value in form.cleaned_data.items():
+        setattr(subscriber, field, value.strip())
+    subscriber.save(update_fields=list(form.cleaned_data))
+    messages.success(request, _("Ihre Anschrift ist geändert."))
+    return redirect("subscriptions:manage")
+
+
+@require_POST
+@never_cache
+def change_email(request):
+    """The new address must confirm itself: the link goes there, the change waits for it."""
+    subscriber = _subscriber_or_login(request)
+    if subscriber is None:
+        return redirect("subscriptions:manage")
+    form = NewEmailForm(request.POST)
+    if not form.is_valid():
+        return _dashboard(request, subscriber, email_form=form)
+    new_email = form.cleaned_data["email"].strip().lower()
+    if ratelimit.exceeded("email", ratelimit.client_address(request), subscriber.customer_number):
+        return _too_many(request)
+    if Subscriber.objects.filter(email=new_email).exclude(pk=subscriber.pk).exists():
+        form.add_error("email", _("Diese Adresse gehört schon zu einem anderen Kundenkonto."))
+        return _dashboard(request, subscriber, email_form=form)
+    with transaction.atomic():
+        secret = LinkToken.issue(subscriber, LinkToken.Purpose.EMAIL, new_email=new_email)
+        mail.queue(
+            "email-change",
+            new_email,
+            "email_change",
+            {
+                "subscriber": subscriber,
+                "url": request.build_absolute_uri(
+                    reverse("subscriptions:confirm-email", args=[secret])
+                ),
+            },
+        )
+    messages.success(
+        request,
+        _(
+            "Wir haben einen Bestätigungslink an %(email)s geschickt. "
+            "Erst nach dem Klick darauf gilt die neue Adresse."
+        )
+        % {"email": new_email},
+    )
+    return redirect("subscriptions:manage")
+
+
+@never_cache
+def confirm_email(request, secret):
+    if request.method != "POST":
+        link = LinkToken.valid(secret, LinkToken.Purpose.EMAIL)
+        if link is None:
+            return render(request, "subscriptions/link_invalid.html", status=410)
+        return render(request, "subscriptions/email_confirm.html", {"link": link})
+    with transaction.atomic():
+        link = LinkToken.redeem(secret, LinkToken.Purpose.EMAIL)
+        if link is None:
+            return render(request, "subscriptions/link_invalid.html", status=410)
+        subscriber = link.subscriber
+        if Subscriber.objects.filter(email=link.new_email).exclude(pk=subscriber.pk).exists():
+            return render(request, "subscriptions/link_invalid.html", status=410)
+        old_email = subscriber.email
+        subscriber.email = link.new_email
+        subscriber.save(update_fields=["email"])
+        mail.queue("email-changed", old_email, "email_changed", {"subscriber": subscriber})
+    messages.success(
+        request,
+        _("Ihre neue E-Mail-Adresse %(email)s gilt ab sofort.") % {"email": link.new_email},
+    )
+    return redirect("subscriptions:manage")
+
+
+# Kündigung and Widerruf
+
+
+@never_cache
 def cancel(request):
-    """Abonnement kündigen: how to cancel until the online form exists."""
-    return render(request, "subscriptions/cancel.html", _contact())
+    """§ 312k BGB: the confirmation page, reachable from every page, with "jetzt kündigen"."""
+    subscriber = current_subscriber(request)
+    chosen = _own_subscription(request, subscriber)
+    form = CancellationForm(
+        request.POST or None, subscriber=subscriber, initial=_initial(subscriber, chosen)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if ratelimit.exceeded("cancel", ratelimit.client_address(request), data["identifier"]):
+            return _too_many(request)
+        declaration, _created = declarations.receive(
+            data["kind"],
+            data,
+            declarations.describe_contract(data["contract"], form),
+            _base_url(request),
+            subscriber=subscriber,
+        )
+        return redirect(declaration.get_absolute_url(), permanent=False)
+    return render(request, "subscriptions/cancel.html", {"form": form, "subscriber": subscriber})
 
 
-def _contact():
-    return {"SUBSCRIPTION_EMAIL": settings.SUBSCRIPTION_EMAIL}
+@never_cache
+def withdraw(request):
+    """§ 356a BGB: "Vertrag widerrufen" while the withdrawal period runs."""
+    subscriber = current_subscriber(request)
+    chosen = _own_subscription(request, subscriber)
+    if chosen is not None and not chosen.can_be_withdrawn():
+        return render(request, "subscriptions/withdraw_unavailable.html", {"subscription": chosen})
+    form = WithdrawalForm(
+        request.POST or None, subscriber=subscriber, initial=_initial(subscriber, chosen)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if ratelimit.exceeded("withdraw", ratelimit.client_address(request), data["identifier"]):
+            return _too_many(request)
+        declaration, _created = declarations.receive(
+            Declaration.Kind.WITHDRAWAL,
+            data,
+            declarations.describe_contract(data["contract"], form),
+            _base_url(request),
+            subscriber=subscriber,
+        )
+        return redirect(declaration.get_absolute_url())
+    return render(request, "subscriptions/withdraw.html", {"form": form, "subscriber": subscriber})
+
+
+def _initial(subscriber, chosen):
+    if subscriber is None:
+        return {}
+    initial = {
+        "name": subscriber.name,
+        "identifier": subscriber.customer_number,
+        "email": subscriber.email,
+    }
+    if chosen is not None:
+        initial["contract"] = f"abo:{chosen.pk}"
+    return initial
+
+
+def _declaration(token):
+    return get_object_or_404(Declaration.objects.select_related("confirmation"), token=token)
+
+
+@never_cache
+def receipt(request, token):
+    """The declaration as received, with date and time: to save, print or download."""
+    declaration = _declaration(token)
+    return render(request, "subscriptions/receipt.html", _receipt_context(declaration))
+
+
+def _receipt_context(declaration):
+    return {
+        "declaration": declaration,
+        "effects": list(declaration.effects.select_related("subscription__plan")),
+    }
+
+
+@never_cache
+def receipt_pdf(request, token):
+    from articles.pdf import render as render_pdf  # WeasyPrint loads only when a PDF is asked for
+
+    declaration = _declaration(token)
+    html = render_to_string(
+        "subscriptions/receipt_pdf.html",
+        {**_receipt_context(declaration), "portal_name": settings.PORTAL_NAME},
+    )
+    response = HttpResponse(render_pdf(html, _base_url(request)), content_type="application/pdf")
+    kind = "widerruf" if declaration.kind == Declaration.Kind.WITHDRAWAL else "kuendigung"
+    stamp = timezone.localtime(declaration.received_at).strftime("%Y-%m-%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.pdf"'
+    return response
+
+
+# Ordering
+
+
+@never_cache
+def order(request):
+    form = OrderForm(request.POST or None, initial={"plan": request.GET.get("angebot")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        existing = Subscription.objects.filter(submission=data["submission"]).first()
+        if existing is None:
+            if ratelimit.exceeded("order", ratelimit.client_address(request), data["email"]):
+                return _too_many(request)
+            existing = _place_order(data, _base_url(request))
+        request.session["abo_ordered"] = existing.pk
+        return redirect("subscriptions:ordered")
+    return render(request, "subscriptions/order.html", {"form": form})
+
+
+@transaction.atomic
+def _place_order(data, base_url):
+    """A pending contract on today's terms; a known e-mail address keeps its customer account.
+
+    The address on file is not changed by an order (anyone can type any
+    e-mail address): staff see the order's address in the confirmation
+    mail's copy in the outbox.
+    """
+    email = data["email"].strip().lower()
+    subscriber = Subscriber.objects.filter(email=email).first()
+    if subscriber is None:
+        subscriber = Subscriber.objects.create(
+            email=email,
+            **{
+                field: data[field].strip()
+                for field in ("name", "organisation", "street", "postcode", "city")
+            },
+        )
+    subscription = Subscription.agreed(
+        subscriber, data["plan"], ordered_online=True, submission=data["submission"]
+    )
+    subscription.save()
+    mail.queue(
+        "order",
+        email,
+        "order",
+        {
+            "subscriber": subscriber,
+            "subscription": subscription,
+            "ordered": data,
+            "withdraw_url": base_url.rstrip("/") + reverse("subscriptions:withdraw"),
+            "manage_url": base_url.rstrip("/") + reverse("subscriptions:manage"),
+        },
+    )
+    return subscription
+
+
+@never_cache
+def ordered(request):
+    pk = request.session.get("abo_ordered")
+    subscription = get_object_or_404(
+        Subscription.objects.select_related("plan", "subscriber"), pk=pk or 0
+    )
+    return render(request, "subscriptions/ordered.html", {"subscription": subscription})
+
+
+# Newsletter
+
+
+@never_cache
+def newsletter(request):
+    wording = NEWSLETTER_WORDING.format(portal=settings.PORTAL_NAME)
+    form = NewsletterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        address = ratelimit.client_address(request)
+        if ratelimit.exceeded("newsletter", address, email):
+            return _too_many(request)
+        secret = new_token()
+        with transaction.atomic():
+            NewsletterConsent.objects.create(
+                email=email,
+                wording=wording,
+                requested_from=address or None,
+                digest=token_hash(secret),
+            )
+            # The confirmation mail asks for consent; it carries no advertising.
+            mail.queue(
+                "newsletter-confirm",
+                email,
+                "newsletter_confirm",
+                {
+                    "url": request.build_absolute_uri(
+                        reverse("subscriptions:newsletter-confirm", args=[secret])
+                    ),
+                    "wording": wording,
+                    "days": CONSENT_LIFETIME.days,
+                },
+            )
+        return redirect(reverse("subscriptions:newsletter") + "?angefordert=1")
+    return render(
+        request,
+        "subscriptions/newsletter.html",
+        {
+            "form": form,
+            "wording": wording,
+            "requested": request.GET.get("angefordert") == "1",
+        },
+    )
+
+
+def _pending_consent(secret):
+    return NewsletterConsent.objects.filter(
+        digest=token_hash(secret), requested_at__gt=timezone.now() - CONSENT_LIFETIME
+    ).first()
+
+
+@never_cache
+def newsletter_confirm(request, secret):
+    consent = _pending_consent(secret)
+    if consent is None:
+        return render(request, "subscriptions/link_invalid.html", {"newsletter": True}, status=410)
+    if request.method == "POST" and consent.confirmed_at is None:
+        NewsletterConsent.objects.filter(pk=consent.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now(), confirmed_from=ratelimit.client_address(request) or None
+        )
+        consent.refresh_from_db()
+    return render(
+        request,
+        "subscriptions/newsletter_confirm.html",
+        {
+            "consent": consent,
+            "unsubscribe_url": newsletter_mail.unsubscribe_path(consent),
+        },
+    )
+
+
+@csrf_exempt  # RFC 8058: mail programs POST "List-Unsubscribe=One-Click" without a form of ours
+@never_cache
+def newsletter_unsubscribe(request, signed):
+    """One click in the mail program (POST), or the link in the mail (GET shows a button)."""
+    try:
+        pk = signing.loads(signed, salt=newsletter_mail.UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    consent = get_object_or_404(NewsletterConsent, pk=pk)
+    if request.method == "POST":
+        # Every sign-up of this address ends: "abbestellen" means no more newsletters.
+        NewsletterConsent.objects.filter(email=consent.email, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=timezone.now()
+        )
+        consent.refresh_from_db()
+    return render(request, "subscriptions/newsletter_unsubscribe.html", {"consent": consent})

@@ -51,6 +51,12 @@ def ad_sales(django_user_model):
     return make_staff(django_user_model, "anzeigen", "Anzeigen")
 
 
+@pytest.fixture
+def subscription_staff(django_user_model):
+    """Aboverwaltung: subscribers, contracts, declarations; the only group that sees them."""
+    return make_staff(django_user_model, "aboservice", "Aboverwaltung")
+
+
 def logged_in(user):
     """A browser of its own per persona, so tests can use several side by side."""
     browser = Client()

@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from ads.models import Campaign, Category, Creative, Vendor
 from ads.slots import SLOTS
 from articles.models import Article, ArticleLink, Image, Section
+from subscriptions.models import Plan, Subscriber, Subscription
 
 _numbers = itertools.count(1)
 
@@ -129,3 +130,34 @@ def make_campaign(advertiser=None, slots=("sidebar-top",), **fields):
             target_url=f"https://werbekunde.example/{campaign.pk}/{slot_name}",
         )
     return campaign
+
+
+def make_plan(**fields):
+    number = next(_numbers)
+    fields.setdefault("name", f"Angebot {number}")
+    fields.setdefault("slug", f"angebot-{number}")
+    fields.setdefault("kind", Plan.Kind.PRINT)
+    fields.setdefault("price", "89.00")
+    return Plan.objects.create(**fields)
+
+
+def make_subscriber(**fields):
+    number = next(_numbers)
+    fields.setdefault("name", f"Erika Muster{number}")
+    fields.setdefault("email", f"leserin{number}@example.org")
+    fields.setdefault("street", "Rathausplatz 1")
+    fields.setdefault("postcode", "12345")
+    fields.setdefault("city", "Musterstadt")
+    return Subscriber.objects.create(**fields)
+
+
+def make_subscription(subscriber=None, plan=None, **fields):
+    """A running contract on the plan's terms, begun 550 days ago unless told otherwise."""
+    start = fields.pop("starts_on", timezone.localdate() - datetime.timedelta(days=550))
+    fields.setdefault("concluded_on", start)
+    fields.setdefault("status", Subscription.Status.ACTIVE)
+    subscription = Subscription.agreed(
+        subscriber or make_subscriber(), plan or make_plan(), starts_on=start, **fields
+    )
+    subscription.save()
+    return subscription

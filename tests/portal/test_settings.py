@@ -49,7 +49,7 @@ def settings_in(code="", **variables):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PORTAL_"))
+        if not key.startswith(("DJANGO_", "PORTAL_", "EMAIL_"))
     }
     env.update(DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal", **variables)
     return subprocess.run(
@@ -81,9 +81,27 @@ def test_production_sends_staff_cookies_over_https_only():
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG)",
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="x" * 60,
+        EMAIL_HOST="mail.example",
     )
 
     assert result.stdout.split() == ["True", "True", "False"], result.stderr
+
+
+def test_production_without_a_mail_server_does_not_start():
+    result = settings_in(DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60)
+
+    assert result.returncode != 0
+    assert "Production needs EMAIL_HOST" in result.stderr
+
+
+def test_mail_goes_to_smtp_where_a_server_is_named_and_to_the_console_otherwise():
+    smtp = settings_in(
+        "print(s.EMAIL_BACKEND, s.EMAIL_PORT, s.EMAIL_USE_TLS)", EMAIL_HOST="mail.example"
+    )
+    console = settings_in("print(s.EMAIL_BACKEND)")
+
+    assert smtp.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "587", "True"]
+    assert console.stdout.split() == ["django.core.mail.backends.console.EmailBackend"]
 
 
 def test_development_works_without_any_setting():

@@ -1,0 +1,178 @@
+"""The public forms: German messages at the field, and what was typed stays."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from subscriptions.models import POSTCODE, Declaration, Plan, new_token
+
+ALL_CONTRACTS = "alle"
+
+
+def contract_choices(subscriber=None):
+    """Which contract: a logged-in subscriber's own ones, else the plans by name."""
+    if subscriber is not None:
+        own = [
+            (f"abo:{s.pk}", f"{s.plan.name} (seit {s.starts_on:%d.%m.%Y})")
+            for s in subscriber.subscriptions.select_related("plan")
+        ]
+        return [(ALL_CONTRACTS, _("Alle meine Abonnements")), *own]
+    plans = [(f"plan:{plan.slug}", plan.name) for plan in Plan.objects.all()]
+    return [(ALL_CONTRACTS, _("Alle meine Abonnements")), *plans]
+
+
+class SubmissionKey(forms.CharField):
+    """A hidden one-time key: the same form sent twice is one declaration, not two."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, max_length=64, min_length=20, **kwargs)
+
+
+class CancellationForm(forms.Form):
+    """§ 312k BGB: exactly what identifies the person, the contract and the end, nothing more."""
+
+    kind = forms.ChoiceField(
+        label=_("Art der Kündigung"),
+        choices=[
+            (Declaration.Kind.ORDINARY, _("Ordentliche Kündigung")),
+            (Declaration.Kind.EXTRAORDINARY, _("Außerordentliche Kündigung aus wichtigem Grund")),
+        ],
+        initial=Declaration.Kind.ORDINARY,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Grund der außerordentlichen Kündigung"),
+        help_text=_("Nur bei außerordentlicher Kündigung nötig."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    name = forms.CharField(label=_("Ihr Name"), max_length=150)
+    identifier = forms.CharField(
+        label=_("Kundennummer oder E-Mail-Adresse Ihres Abonnements"),
+        max_length=254,
+        help_text=_("Eines von beiden genügt, zum Beispiel K-123456."),
+    )
+    contract = forms.ChoiceField(label=_("Welcher Vertrag?"), initial=ALL_CONTRACTS)
+    requested_end = forms.DateField(
+        label=_("Zu wann?"),
+        required=False,
+        help_text=_("Leer lassen: zum nächstmöglichen Zeitpunkt."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse für die Bestätigung"),
+        help_text=_("Dorthin schicken wir die Eingangsbestätigung mit dem Vertragsende."),
+    )
+    submission = SubmissionKey()
+
+    def __init__(self, *args, subscriber=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].choices = contract_choices(subscriber)
+        self.fields["submission"].initial = new_token()
+
+    def clean_requested_end(self):
+        day = self.cleaned_data.get("requested_end")
+        if day and not timezone.localdate() <= day <= timezone.localdate() + datetime.timedelta(
+            days=3 * 366
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Bitte ein Datum zwischen heute und in drei Jahren angeben "
+                    "oder das Feld leer lassen."
+                )
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("kind") == Declaration.Kind.EXTRAORDINARY
+            and not cleaned.get("reason", "").strip()
+        ):
+            self.add_error(
+                "reason", _("Bitte nennen Sie den Grund für die außerordentliche Kündigung.")
+            )
+        return cleaned
+
+
+class WithdrawalForm(forms.Form):
+    """§ 356a BGB: who, which contract, where the confirmation goes."""
+
+    name = forms.CharField(label=_("Ihr Name"), max_length=150)
+    identifier = forms.CharField(
+        label=_("Kundennummer oder E-Mail-Adresse Ihres Abonnements"), max_length=254
+    )
+    contract = forms.ChoiceField(label=_("Welcher Vertrag?"), initial=ALL_CONTRACTS)
+    email = forms.EmailField(label=_("E-Mail-Adresse für die Bestätigung"))
+    submission = SubmissionKey()
+
+    def __init__(self, *args, subscriber=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].choices = contract_choices(subscriber)
+        self.fields["submission"].initial = new_token()
+
+
+class OrderForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label=_("Angebot"),
+        queryset=Plan.objects.filter(orderable=True),
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Name"), max_length=150)
+    organisation = forms.CharField(
+        label=_("Behörde oder Organisation"), max_length=150, required=False
+    )
+    email = forms.EmailField(label=_("E-Mail-Adresse"))
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=150)
+    postcode = forms.CharField(label=_("PLZ"), max_length=5, validators=[POSTCODE])
+    city = forms.CharField(label=_("Ort"), max_length=100)
+    terms = forms.BooleanField(
+        label=_(
+            "Ich habe die Bedingungen und die Widerrufsbelehrung gelesen "
+            "und bestelle zahlungspflichtig."
+        ),
+        error_messages={"required": _("Bitte bestätigen Sie die Bedingungen, um zu bestellen.")},
+    )
+    submission = SubmissionKey()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = new_token()
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse Ihres Abonnements"))
+
+
+class AddressForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    organisation = forms.CharField(
+        label=_("Behörde oder Organisation"), max_length=150, required=False
+    )
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=150)
+    postcode = forms.CharField(label=_("PLZ"), max_length=5, validators=[POSTCODE])
+    city = forms.CharField(label=_("Ort"), max_length=100)
+
+
+class NewEmailForm(forms.Form):
+    email = forms.EmailField(label=_("Neue E-Mail-Adresse"))
+
+
+NEWSLETTER_WORDING = _(
+    "Ja, ich möchte den Newsletter von {portal} mit Nachrichten zur Verwaltungsdigitalisierung "
+    "per E-Mail erhalten. Meine Einwilligung kann ich jederzeit widerrufen, etwa über den "
+    "Abmeldelink in jeder Ausgabe."
+)
+
+
+class NewsletterForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse"))
+    consent = forms.BooleanField(
+        error_messages={
+            "required": _("Bitte bestätigen Sie, dass Sie den Newsletter erhalten möchten.")
+        }
+    )

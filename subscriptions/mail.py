@@ -1,0 +1,101 @@
+"""E-mail that is never lost: written to the outbox in the same transaction, sent after it.
+
+A declaration, an order or a sign-up and its e-mail are committed together;
+the sending happens only after the commit (and again, by the worker, if the
+mail server refused). A mail server that is down loses nothing.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from subscriptions.models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+# After this many failed attempts a mail is marked failed (and shown as such
+# in the admin, where it can be sent again); the waits between them grow.
+MAX_ATTEMPTS = 8
+RETRY_MINUTES = [1, 5, 15, 60, 180, 360, 720]
+
+
+def queue(purpose, to, template, context, headers=None):
+    """Write the mail from ``<template>.txt`` and ``.html``; send it after the commit.
+
+    The first line of the text template is the subject.
+    """
+    context = {"portal_name": settings.PORTAL_NAME, **context}
+    text = render_to_string(f"subscriptions/mail/{template}.txt", context).strip()
+    subject, _blank, body = text.partition("\n")
+    mail = OutgoingMail.objects.create(
+        purpose=purpose,
+        to=to,
+        subject=subject.strip(),
+        body_text=body.strip() + "\n",
+        body_html=render_to_string(f"subscriptions/mail/{template}.html", context),
+        headers=headers or {},
+    )
+    transaction.on_commit(lambda: deliver(mail.pk))
+    return mail
+
+
+def deliver(pk):
+    """Try to send one queued mail now; on failure schedule the next attempt.
+
+    Never raises: whoever submitted a form has their confirmation page either way.
+    """
+    with transaction.atomic():
+        mail = (
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, state=OutgoingMail.State.QUEUED)
+            .first()
+        )
+        if mail is None:  # sent meanwhile, or another worker has it
+            return False
+        message = EmailMultiAlternatives(
+            mail.subject,
+            mail.body_text,
+            settings.DEFAULT_FROM_EMAIL,
+            [mail.to],
+            headers=mail.headers,
+        )
+        if mail.body_html:
+            message.attach_alternative(mail.body_html, "text/html")
+        try:
+            message.send()
+        except Exception as error:  # SMTP, DNS, TLS: whatever it is, try again later
+            logger.warning("Mail %s not sent: %s", pk, error)
+            attempts = mail.attempts + 1
+            OutgoingMail.objects.filter(pk=pk).update(
+                attempts=attempts,
+                last_error=f"{type(error).__name__}: {error}"[:2000],
+                state=(
+                    OutgoingMail.State.FAILED
+                    if attempts >= MAX_ATTEMPTS
+                    else OutgoingMail.State.QUEUED
+                ),
+                next_attempt_at=timezone.now()
+                + datetime.timedelta(minutes=RETRY_MINUTES[min(attempts, len(RETRY_MINUTES)) - 1]),
+            )
+            return False
+        OutgoingMail.objects.filter(pk=pk).update(
+            attempts=F("attempts") + 1,
+            state=OutgoingMail.State.SENT,
+            sent_at=timezone.now(),
+            last_error="",
+        )
+        return True
+
+
+def deliver_due(limit=100):
+    """Send the queued mails whose time has come (the worker's round); return how many went."""
+    due = OutgoingMail.objects.filter(
+        state=OutgoingMail.State.QUEUED, next_attempt_at__lte=timezone.now()
+    ).values_list("pk", flat=True)[:limit]
+    return sum(deliver(pk) for pk in list(due))

@@ -1,0 +1,113 @@
+"""The outbox: mail goes out only after the commit, and what fails is tried again."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from subscriptions import mail
+from subscriptions.models import OutgoingMail, Plan, Subscriber, Subscription
+from tests.factories import make_subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+def queue_login(subscriber):
+    return mail.queue("login", subscriber.email, "login", {"subscriber": subscriber, "url": "x"})
+
+
+def test_nothing_is_sent_for_a_transaction_that_rolls_back(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    subscriber = make_subscriber()
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        queue_login(subscriber)
+        transaction.set_rollback(True)
+
+    assert mailoutbox == []
+    assert not OutgoingMail.objects.exists()
+
+
+def test_mail_is_sent_after_the_commit_in_plain_text_and_html(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    subscriber = make_subscriber(name="Erika Mustermann")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = queue_login(subscriber)
+        assert mailoutbox == []  # not before the commit
+
+    [sent] = mailoutbox
+    assert sent.subject == "Ihr Anmeldelink für die Aboverwaltung von Verwaltung Digital"
+    assert sent.from_email == "Verwaltung Digital <abo@verwaltung-digital.example>"
+    assert "Guten Tag Erika Mustermann," in sent.body
+    assert sent.alternatives[0][1] == "text/html"
+    queued.refresh_from_db()
+    assert queued.state == OutgoingMail.State.SENT
+    assert queued.sent_at is not None
+
+
+def test_a_mail_that_keeps_failing_is_marked_failed_for_staff(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    queued = queue_login(make_subscriber())
+
+    for _ in range(mail.MAX_ATTEMPTS):
+        OutgoingMail.objects.update(next_attempt_at=timezone.now())
+        mail.deliver_due()
+
+    queued.refresh_from_db()
+    assert queued.state == OutgoingMail.State.FAILED
+    assert queued.attempts == mail.MAX_ATTEMPTS
+    assert "Connection refused" in queued.last_error
+
+
+def test_the_worker_waits_before_trying_again(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    queued = queue_login(make_subscriber())
+    mail.deliver(queued.pk)
+
+    queued.refresh_from_db()
+    assert queued.attempts == 1
+    assert queued.next_attempt_at > timezone.now()
+    assert mail.deliver_due() == 0  # not due yet
+    queued.refresh_from_db()
+    assert queued.attempts == 1
+
+
+def test_the_worker_command_reports_what_it_sent(mailoutbox):
+    queue_login(make_subscriber())
+    queue_login(make_subscriber())
+    out = io.StringIO()
+
+    call_command("deliver_mail", "--dry-run", stdout=out)
+    call_command("deliver_mail", "--once", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "2 E-Mails warten.",
+        "2 E-Mails versendet, 0 warten noch.",
+    ]
+    assert len(mailoutbox) == 2
+
+
+def test_the_demo_subscriptions_load_once():
+    out = io.StringIO()
+
+    call_command("seed_subscriptions_demo", "--if-empty", stdout=out)
+    call_command("seed_subscriptions_demo", "--if-empty", stdout=out)
+
+    assert Plan.objects.count() == 4
+    erika = Subscriber.objects.get(customer_number="K-100001")
+    assert erika.name == "Erika Mustermann"
+    assert Subscription.objects.filter(subscriber=erika).count() == 2
+    assert "Es gibt schon Angebote" in out.getvalue()
