@@ -121,6 +121,7 @@ class OrderForm(forms.Form):
         queryset=Plan.objects.filter(orderable=True),
         empty_label=None,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie ein Angebot.")},
     )
     name = forms.CharField(label=_("Name"), max_length=150)
     organisation = forms.CharField(
