@@ -2,6 +2,8 @@
 
 import random
 
+from django.db.models import Case, F, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from ads.models import Campaign, Creative
@@ -15,6 +17,24 @@ def running_creatives(slot=None, at=None):
         active=True, campaign__in=Campaign.objects.running(at or timezone.now())
     )
     return creatives.filter(slot=slot) if slot else creatives
+
+
+def last_boundary(at):
+    """The latest moment up to ``at`` at which a campaign began or ended, as a subquery.
+
+    Which ad places a page shows changes at those moments without any
+    write to the database; a page cache keyed on this value renews then.
+    """
+    passed = Greatest(
+        Case(When(starts_at__lte=at, then=F("starts_at"))),
+        Case(When(ends_at__lte=at, then=F("ends_at"))),
+    )
+    return (
+        Campaign.objects.annotate(passed=passed)
+        .filter(passed__isnull=False)
+        .order_by("-passed")
+        .values("passed")[:1]
+    )
 
 
 def occupied_slots(at=None):

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from articles.caching import content_fingerprint
 from articles.models import Article, Section
 
 LATEST_COUNT = 8
@@ -16,6 +18,11 @@ def site(request):
     if page.isascii() and page.isdigit() and int(page) > 1:
         canonical += f"?page={int(page)}"
     return {
+        # Keys the page fragments every page shares (base.html): it changes
+        # with anything readers would see. A cached reader page has it already.
+        "content_version": SimpleLazyObject(
+            lambda: getattr(request, "content_fingerprint", None) or content_fingerprint()
+        ),
         "canonical_url": canonical,
         "portal_name": settings.PORTAL_NAME,
         "portal_claim": settings.PORTAL_CLAIM,

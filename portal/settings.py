@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost: a cached reader page skips only the view, never the checks above.
+    "portal.middleware.ReaderPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -174,8 +176,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "ozg" typed by one editor and "OZG" by another are the same Stichwort.
 TAGGIT_CASE_INSENSITIVE = True
 
-# The cache: local memory per process until the shared cache arrives.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache: Redis, shared by all app processes, when REDIS_URL is set;
+# otherwise local memory per process. Reader pages, shared page fragments and
+# the public forms' rate limits live there. Correctness never depends on it:
+# cached pages are keyed by the content fingerprint (articles.caching), and a
+# Redis that is down only makes pages slower (portal.cache).
+if os.getenv("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ForgivingRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "portal",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,6 +5,7 @@ import atexit
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 
 from ads import counting
@@ -23,6 +24,16 @@ def media_root(tmp_path_factory):
     """Uploads of the test session go to pytest's temporary folder, which it prunes."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: no reader page and no rate-limit count left over.
+
+    The content fingerprint counts committed writes; a test's rolled-back
+    writes would otherwise let the next test meet a page cached for others.
+    """
+    cache.clear()
 
 
 def make_staff(django_user_model, username, group):

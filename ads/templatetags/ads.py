@@ -1,6 +1,7 @@
 import time
 
 from django import template
+from django.core.cache import cache
 from django.db.models import TextField, Value
 from django.db.models.functions import MD5, Cast, Concat
 
@@ -25,7 +26,12 @@ def ad_slot(context, name):
     request = context.get("request")
     occupied = getattr(request, "_ads_occupied", None)
     if occupied is None:
-        occupied = occupied_slots()
+        # The content version changes when a campaign starts or ends (articles.caching).
+        version = context.get("content_version")
+        if version:
+            occupied = cache.get_or_set(f"ads:occupied:{version}", occupied_slots, 86400)
+        else:
+            occupied = occupied_slots()
         if request is not None:
             request._ads_occupied = occupied
     return {"slot": SLOTS[name] if name in occupied else None}

