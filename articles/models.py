@@ -197,14 +197,14 @@ def _user_exists(pk):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published, and the publish time has come.
+    def published(self, at=None):
+        """What readers may see (at ``at``, now): published, and the publish time has come.
 
         This is the only definition of visibility; every public view, list,
         feed and related box starts from it. Scheduled articles appear by
         themselves because this is a query, not a job.
         """
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=at or timezone.now())
 
     def for_listing(self):
         """Columns and joins a teaser list needs, in one query."""

@@ -31,6 +31,7 @@ class RejectNulBytesMiddleware:
 READER_PAGES = {
     "home": (),
     "articles:detail": (),
+    "articles:print": (),
     "articles:section": ("page",),
     "articles:tag": ("page",),
     "articles:archive": (),

@@ -67,6 +67,15 @@ def test_every_reader_page_comes_from_the_cache_the_second_time_with_one_query(
         assert second["ETag"] == first["ETag"]
 
 
+def test_the_print_page_comes_from_the_cache_too(client, article):
+    first = client.get(article.get_print_url())
+
+    second = client.get(article.get_print_url())
+
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+
+
 def test_a_reader_asking_again_gets_304_without_the_page(client, article):
     first = client.get(article.get_absolute_url())
 
