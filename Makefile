@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test worker lint format check bench-admin bench-search bench-pdf help
+.PHONY: install run test worker bench lint format check bench-admin bench-search bench-pdf help
 
 help:
 	@echo "make run    install, migrate, load demo content once, serve on http://$(HOST):$(PORT)"
@@ -48,6 +48,10 @@ format: install
 # The mail worker: sends again what the mail server refused (run beside the app).
 worker: install
 	$(BIN)/python manage.py deliver_mail
+
+# The reader pages under gunicorn at archive scale, as ratios to the framework floor.
+bench: install
+	$(BIN)/python bench/site.py
 
 # The back office with 200,000 articles (generated once into var/bench/).
 bench-admin: install
