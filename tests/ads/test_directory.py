@@ -220,3 +220,23 @@ def test_paid_listings_pass_no_credit(client, guide):
 
     assert 'href="https://www.ab-data.example" rel="sponsored noopener"' in html
     assert 'rel="nofollow noopener noreferrer"' in html
+
+
+@pytest.mark.parametrize("about", [1, 12])
+def test_a_profile_needs_the_same_queries_however_many_articles_are_about_the_vendor(
+    client, guide, django_assert_max_num_queries, about
+):
+    vendor = guide["con_terra"]
+    for n in range(about):
+        make_article(headline=f"Geoportal {n}").vendors.add(vendor)
+        make_article(headline=f"Bericht {n}", body=f"<p>Mit con terra, Teil {n}.</p>")
+
+    # The fingerprint, the vendor, its categories, the navigation with
+    # "IT-Guide" current, the looks into the search index (by date windows) for
+    # articles naming it (four here), those linked to it, and the articles.
+    warm_shared_fragments(client)
+    with django_assert_max_num_queries(10):
+        response = client.get(vendor.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Geoportal ") >= min(about, 5)
