@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test worker bench lint format check bench-admin bench-search bench-pdf help
+.PHONY: install run serve test worker bench lint format check bench-admin bench-search bench-pdf help
 
 help:
 	@echo "make run    install, migrate, load demo content once, serve on http://$(HOST):$(PORT)"
@@ -44,6 +44,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates
+
+# Production: migrate, collect static files, serve with gunicorn (deploy/gunicorn.conf.py).
+# Needs DJANGO_ENV=production and the settings the README's production section lists.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py portal.wsgi
 
 # The mail worker: sends again what the mail server refused (run beside the app).
 worker: install

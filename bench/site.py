@@ -119,6 +119,7 @@ def server_env(**extra):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=f"{HOST},127.0.0.1",
         EMAIL_HOST=env.get("EMAIL_HOST", "localhost"),
+        DJANGO_SSL_REDIRECT="0",  # loopback without TLS
         PYTHONPATH=str(BASE),
         **extra,
     )

@@ -1,5 +1,9 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from articles.caching import serve
@@ -68,3 +72,34 @@ class ReaderPageCacheMiddleware:
         ):
             return None
         return serve(request, lambda: view_func(request, *view_args, **view_kwargs), params)
+
+
+class HealthCheckMiddleware:
+    """/healthz/ for load balancers, answered before host checks, sessions and the rest.
+
+    200 while the database answers, 503 when it does not; the cache's state
+    is reported too, but the site serves without it. Balancers often ask by
+    IP address, which ALLOWED_HOSTS would refuse, and over plain HTTP.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path != "/healthz/":
+            return self.get_response(request)
+        state = {"database": "ok", "cache": "ok"}
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            state["database"] = "unavailable"
+        try:
+            cache.set("healthz", "1", 10)
+            if cache.get("healthz") != "1":
+                state["cache"] = "unavailable"
+        except Exception:  # any backend's failure: reported, not raised
+            state["cache"] = "unavailable"
+        response = JsonResponse(state, status=200 if state["database"] == "ok" else 503)
+        patch_cache_control(response, no_store=True)
+        return response

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
@@ -237,6 +238,18 @@ X_FRAME_OPTIONS = "DENY"
 # X-Forwarded-Proto, so absolute URLs (canonical, "Link mailen") say https.
 if envbool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only in production: plain HTTP is redirected, and browsers are told
+# (HSTS) to ask for HTTPS themselves for a year. Load balancers probe the
+# health endpoint over plain HTTP.
+SECURE_SSL_REDIRECT = envbool("DJANGO_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_HSTS_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites learn that a reader came from us, not from which article.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 PORTAL_NAME = os.getenv("PORTAL_NAME", "Verwaltung Digital")
 PORTAL_CLAIM = os.getenv(
@@ -274,10 +287,22 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", f"{PORTAL_NAME} <{SUBSCRIPTION_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Logs go to stdout for the process manager to collect: one JSON object per
+# line in production (DJANGO_LOG_FORMAT=json), plain text otherwise.
+LOG_FORMAT = os.getenv("DJANGO_LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.getenv("DJANGO_LOG_LEVEL", "INFO")},
     # pgserver narrates every start and stop at INFO.
     "loggers": {

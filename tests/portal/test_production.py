@@ -1,0 +1,118 @@
+"""Production settings: the deploy check is clean, balancers find health, logs are JSON."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import override_settings
+
+from portal.logs import JsonFormatter
+from portal.settings import BASE_DIR
+from tests.factories import make_article
+from tests.portal.test_settings import settings_in
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "Vq3-8Lr0_pZ7w1KcXs9MdT4yNe6UbHj2GfAo5RiQlEkWvYnCuPaBmDzIhSgOtJx",
+    "DJANGO_ALLOWED_HOSTS": "portal.example",
+    "EMAIL_HOST": "mail.example",
+}
+
+
+def settings_environment():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PORTAL_", "EMAIL_"))
+    }
+    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
+    return env
+
+
+def test_the_deploy_check_reports_nothing_under_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=BASE_DIR,
+        env={**settings_environment(), **PRODUCTION},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_sends_browsers_to_https_and_keeps_them_there():
+    result = settings_in(
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
+        " s.SECURE_REFERRER_POLICY, s.LOG_FORMAT)",
+        **PRODUCTION,
+    )
+
+    assert result.stdout.split() == [
+        "True",
+        "31536000",
+        "True",
+        "strict-origin-when-cross-origin",
+        "json",
+    ], result.stderr
+
+
+@pytest.mark.django_db
+def test_the_health_endpoint_reports_database_and_cache(client):
+    response = client.get("/healthz/", HTTP_HOST="10.0.0.7")  # balancers ask by address
+
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert "no-store" in response["Cache-Control"]
+    assert not response.cookies
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_the_health_endpoint_answers_over_plain_http_while_pages_redirect(client):
+    assert client.get("/healthz/").status_code == 200
+    assert client.get("/").status_code == 301
+
+
+@pytest.mark.django_db
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "portal.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+)
+def test_without_the_cache_pages_still_come_and_health_says_what_is_down(client, caplog):
+    article = make_article(headline="Trotzdem lesbar")
+
+    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+        page = client.get(article.get_absolute_url())
+        health = client.get("/healthz/")
+
+    assert page.status_code == 200
+    assert "Trotzdem lesbar" in page.content.decode()
+    assert health.status_code == 200
+    assert health.json() == {"database": "ok", "cache": "unavailable"}
+    assert "Cache unavailable" in caplog.text
+
+
+def test_log_lines_are_json_with_time_level_and_message():
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Fehler: %s", ("x",), None
+    )
+    record.status_code = 500
+
+    entry = json.loads(JsonFormatter().format(record))
+
+    assert entry["level"] == "ERROR"
+    assert entry["logger"] == "django.request"
+    assert entry["message"] == "Fehler: x"
+    assert entry["status"] == 500
+    assert entry["time"].endswith("+00:00")
