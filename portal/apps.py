@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with our site class (throttled login); named in INSTALLED_APPS."""
+
+    default = False
+    default_site = "portal.admin.PortalAdminSite"
 
 
 class PortalConfig(AppConfig):
