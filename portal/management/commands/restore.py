@@ -1,0 +1,55 @@
+import subprocess
+import tarfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.management.commands.backup import connection_args
+from portal.postgres import client_env, pg_tool
+
+
+class Command(BaseCommand):
+    help = (
+        "Spielt eine Sicherung von manage.py backup zurück: ersetzt den Inhalt der "
+        "konfigurierten Datenbank und legt die Dateien nach MEDIA_ROOT."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", help="Der Ordner mit database.dump und media.tar.gz.")
+        parser.add_argument(
+            "--yes", action="store_true", help="Ohne Rückfrage (die Datenbank wird ersetzt)."
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Nur prüfen, nichts ändern.")
+
+    def handle(self, *args, folder, yes=False, dry_run=False, **options):
+        folder = Path(folder)
+        dump, media = folder / "database.dump", folder / "media.tar.gz"
+        if not dump.exists():
+            raise CommandError(f"{dump} fehlt.")
+        if dry_run:
+            self.stdout.write(f"Würde {dump} und {media} zurückspielen.")
+            return
+        if not yes:
+            raise CommandError("Das ersetzt die Datenbank. Mit --yes bestätigen.")
+        result = subprocess.run(  # noqa: S603 - our own tool, arguments from settings
+            [
+                pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--exit-on-error",
+                *connection_args(),
+                str(dump),
+            ],
+            env=client_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            raise CommandError(f"pg_restore ist fehlgeschlagen: {result.stderr.strip()}")
+        if media.exists():
+            with tarfile.open(media) as archive:
+                archive.extractall(settings.MEDIA_ROOT, filter="data")
+        self.stdout.write(f"Zurückgespielt aus {folder}.")
