@@ -171,6 +171,11 @@ else:
 # replaced on the next request instead of failing it.
 DATABASES["default"]["CONN_MAX_AGE"] = envint("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer is given up after a few seconds (the page
+# says so, 503) rather than holding a worker; DATABASE_URL may set its own.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", envint("DJANGO_DB_CONNECT_TIMEOUT", 3)
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -67,3 +67,6 @@ if settings.DEBUG or settings.SERVE_MEDIA:
             {"document_root": settings.MEDIA_ROOT},
         )
     )
+
+# A database that is down (restart, failover) gives a German 503 at once, not a 500.
+handler500 = "portal.views.server_error"

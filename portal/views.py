@@ -1,6 +1,10 @@
+import sys
 from itertools import groupby
 
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from articles.models import Article, Section
 
@@ -31,3 +35,16 @@ def home(request):
     ]
     context = {"lead": lead, "section_blocks": blocks, "nav_sections": sections}
     return render(request, "portal/home.html", context)
+
+
+def server_error(request):
+    """500, or 503 with a retry hint while the database is unreachable (restart, failover).
+
+    Both pages are rendered without a request context: no database needed.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response
+    return HttpResponseServerError(render_to_string("500.html"))
