@@ -20,6 +20,7 @@ from django.views.i18n import JavaScriptCatalog
 from ads import counting, stats
 from ads.forms import CreativeForm, VendorForm
 from ads.models import Campaign, Category, Creative, Vendor
+from articles.csp import NoncedMediaMixin
 from articles.images import render_widths
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class ListedNowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(NoncedMediaMixin, admin.ModelAdmin):
     form = VendorForm
     list_display = ["name", "postcode", "city", "plus", "listed_from", "listed_until", "listed"]
     list_filter = ["plus", ListedNowFilter, "categories"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from taggit.models import Tag as TaggitTag
 
+from articles.csp import NoncedMediaMixin
 from articles.diff import changed_fields, readable
 from articles.forms import DIFF_LABELS, ArticleForm, ImageForm
 from articles.images import make_renditions
@@ -143,7 +144,7 @@ class ArticleLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = [
         "headline", "kicker", "section", "kind", "status_badge", "publish_at", "byline",

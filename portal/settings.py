@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +130,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Innermost: a cached reader page skips only the view, never the checks above.
     "portal.middleware.ReaderPageCacheMiddleware",
 ]
@@ -243,6 +245,29 @@ X_FRAME_OPTIONS = "DENY"
 # X-Forwarded-Proto, so absolute URLs (canonical, "Link mailen") say https.
 if envbool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content Security Policy: scripts, styles, pictures and frames only from
+# ourselves, no inline code, no plugins. Pictures from elsewhere (a CDN or
+# S3 for media) are added with PORTAL_CSP_IMG_SOURCES.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # The admin's editor needs one inline import map, allowed by nonce.
+        "script-src": [SELF, NONCE],
+        # The admin's editor (Tiptap in django-prose-editor 0.28) adds one <style>
+        # element of its own; this is its hash. A new editor version has a new
+        # one: the browser console names it ("Applying inline style violates").
+        "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
+        "img-src": [SELF, "data:", *envlist("PORTAL_CSP_IMG_SOURCES", [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
 # HTTPS only in production: plain HTTP is redirected, and browsers are told
 # (HSTS) to ask for HTTPS themselves for a year. Load balancers probe the
 # health endpoint over plain HTTP.

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ from django.test import override_settings
 
 from portal.logs import JsonFormatter
 from portal.settings import BASE_DIR
+from tests.conftest import logged_in
 from tests.factories import make_article
 from tests.portal.test_settings import settings_in
 
@@ -116,3 +118,29 @@ def test_log_lines_are_json_with_time_level_and_message():
     assert entry["message"] == "Fehler: x"
     assert entry["status"] == 500
     assert entry["time"].endswith("+00:00")
+
+
+@pytest.mark.django_db
+def test_pages_allow_only_our_own_scripts_styles_and_frames_and_carry_no_inline_code(client):
+    article = make_article()
+
+    for url in ["/", article.get_absolute_url(), "/abo/kuendigen/"]:
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        html = response.content.decode()
+
+        assert "default-src 'self'" in policy
+        assert "script-src 'self'" in policy
+        assert "object-src 'none'" in policy
+        assert "unsafe-inline" not in policy
+        assert 'style="' not in html, url
+        inline_scripts = re.findall(r"<script(?![^>]*\b(?:src=|application/ld\+json))[^>]*>", html)
+        assert inline_scripts == [], url
+
+
+@pytest.mark.django_db
+def test_the_editors_import_map_carries_the_nonce_the_policy_names(chief):
+    response = logged_in(chief).get("/admin/articles/article/add/")
+
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
+    assert f'<script type="importmap" nonce="{nonce}">' in response.content.decode()
