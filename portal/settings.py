@@ -234,6 +234,37 @@ STORAGES = {
         )
     },
 }
+# Uploaded pictures on S3-compatible storage (AWS, MinIO, Ceph, …) when a
+# bucket is named; needs the optional dependencies: pip install -e ".[s3]".
+# Pictures are public and never overwritten (renditions get new names), so
+# they are served straight from the bucket or its CDN domain, without
+# signed URLs, and may be cached for a year.
+S3_BUCKET = os.getenv("PORTAL_S3_BUCKET", "")
+MEDIA_ORIGINS = []
+if S3_BUCKET:
+    S3_ENDPOINT = os.getenv("PORTAL_S3_ENDPOINT_URL", "")
+    S3_DOMAIN = os.getenv("PORTAL_S3_CUSTOM_DOMAIN", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT or None,
+            "region_name": os.getenv("PORTAL_S3_REGION") or None,
+            "access_key": os.getenv("PORTAL_S3_ACCESS_KEY") or None,
+            "secret_key": os.getenv("PORTAL_S3_SECRET_KEY") or None,
+            "custom_domain": S3_DOMAIN or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+    SERVE_MEDIA = False
+    if S3_DOMAIN:
+        MEDIA_ORIGINS.append(f"https://{S3_DOMAIN}")
+    elif S3_ENDPOINT:
+        MEDIA_ORIGINS.append(S3_ENDPOINT.rstrip("/"))
+    else:
+        MEDIA_ORIGINS.append(f"https://{S3_BUCKET}.s3.amazonaws.com")
 
 # Readers get no cookies; staff cookies are not readable from scripts and,
 # in production, travel over HTTPS only.
@@ -257,7 +288,7 @@ CONTENT_SECURITY_POLICY = {
         # element of its own; this is its hash. A new editor version has a new
         # one: the browser console names it ("Applying inline style violates").
         "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
-        "img-src": [SELF, "data:", *envlist("PORTAL_CSP_IMG_SOURCES", [])],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS, *envlist("PORTAL_CSP_IMG_SOURCES", [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-src": [SELF],

@@ -144,3 +144,24 @@ def test_the_editors_import_map_carries_the_nonce_the_policy_names(chief):
 
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
     assert f'<script type="importmap" nonce="{nonce}">' in response.content.decode()
+
+
+def test_a_bucket_puts_the_pictures_on_s3_and_lets_the_policy_show_them():
+    result = settings_in(
+        "o = s.STORAGES['default']; print(o['BACKEND'], o['OPTIONS']['bucket_name'],"
+        " o['OPTIONS']['endpoint_url'], o['OPTIONS']['querystring_auth'], s.SERVE_MEDIA,"
+        " s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][-1])",
+        PORTAL_S3_BUCKET="portal-bilder",
+        PORTAL_S3_ENDPOINT_URL="https://s3.example.org",
+    )
+    without = settings_in("print(s.STORAGES['default']['BACKEND'])")
+
+    assert result.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "portal-bilder",
+        "https://s3.example.org",
+        "False",
+        "False",
+        "https://s3.example.org",
+    ], result.stderr
+    assert without.stdout.split() == ["django.core.files.storage.FileSystemStorage"]
