@@ -2,10 +2,12 @@
 
 Everything kept in the cache can be made again (pages, fragments) or may
 be lost (rate-limit counts), so a failed call is logged and answered as a
-miss.
+miss. After a failure the process leaves Redis alone for a few seconds:
+otherwise every page would try (and wait for) every cache call in turn.
 """
 
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -13,17 +15,27 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# How long a process answers from its own fallback after Redis failed it.
+PAUSE_SECONDS = 5
 
 
 def _forgiving(name, fallback):
     method = getattr(RedisCache, name)
 
+    def answer(*args, **kwargs):
+        return fallback(*args, **kwargs) if callable(fallback) else fallback
+
     def call(self, *args, **kwargs):
+        if time.monotonic() < self._paused_until:
+            return answer(*args, **kwargs)
         try:
             return method(self, *args, **kwargs)
         except UNAVAILABLE as error:
-            logger.warning("Cache unavailable (%s): %s", name, error)
-            return fallback(*args, **kwargs) if callable(fallback) else fallback
+            self._paused_until = time.monotonic() + PAUSE_SECONDS
+            logger.warning(
+                "Cache unavailable (%s), not asked for %d s: %s", name, PAUSE_SECONDS, error
+            )
+            return answer(*args, **kwargs)
 
     call.__name__ = name
     return call
@@ -38,6 +50,8 @@ def _compute(key, default, *args, **kwargs):
 
 
 class ForgivingRedisCache(RedisCache):
+    _paused_until = 0.0
+
     get = _forgiving("get", _default)
     set = _forgiving("set", None)
     add = _forgiving("add", False)

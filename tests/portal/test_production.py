@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from django.test import override_settings
@@ -165,3 +166,20 @@ def test_a_bucket_puts_the_pictures_on_s3_and_lets_the_policy_show_them():
         "https://s3.example.org",
     ], result.stderr
     assert without.stdout.split() == ["django.core.files.storage.FileSystemStorage"]
+
+
+def test_after_one_failure_the_cache_is_left_alone_for_a_few_seconds(caplog):
+    from portal.cache import ForgivingRedisCache
+
+    cache = ForgivingRedisCache(
+        "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    )
+
+    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+        started = time.monotonic()
+        answers = [cache.get(f"key-{n}", "fallback") for n in range(50)]
+        elapsed = time.monotonic() - started
+
+    assert answers == ["fallback"] * 50
+    assert caplog.text.count("Cache unavailable") == 1
+    assert elapsed < 1

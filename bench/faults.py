@@ -1,0 +1,247 @@
+"""make faults: what readers see while PostgreSQL restarts, Redis is gone, a worker is killed.
+
+A small site of its own (var/faults/: embedded PostgreSQL with the demo
+content, a private redis-server on port 6391 if the machine has one) under
+gunicorn with production settings, read all the while by 8 clients in a
+loop over mixed pages. Each phase prints the requests answered, by status,
+the slowest answer and, after a fault, how long until pages came back.
+
+Bounded: about a minute and a half; every process it starts is stopped.
+"""
+
+import collections
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.client import HTTPConnection
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+VAR = BASE / "var" / "faults"
+PORT, REDIS_PORT = 8793, 6391
+CLIENTS = 8
+PAGES = ["/", "/archiv/", "/it-guide/", "/suche/?q=Digitalisierung", "/feed/rss/"]
+
+
+def setup():
+    sys.path.insert(0, str(BASE))
+    VAR.mkdir(parents=True, exist_ok=True)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        PORTAL_PGDATA=str(VAR / "pgdata"),
+        PORTAL_MEDIA_ROOT=str(VAR / "media"),
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    # Production serves the collected, hashed static files (the error pages' too).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE,
+        env={
+            **os.environ,
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "EMAIL_HOST": "localhost",
+        },
+        check=True,
+    )
+    call_command("seed_demo", "--if-empty", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from articles.models import Article
+
+    article = Article.objects.published().order_by("-publish_at").first()
+    PAGES.append(article.get_absolute_url())
+
+
+class Readers:
+    """CLIENTS threads reading PAGES in a loop; every answer is kept with its time."""
+
+    def __init__(self):
+        self.answers = []  # (time, status or exception name, seconds)
+        self.lock = threading.Lock()
+        self.running = True
+        self.threads = [threading.Thread(target=self.read, args=(n,)) for n in range(CLIENTS)]
+
+    def read(self, offset):
+        i = offset
+        while self.running:
+            path = PAGES[i % len(PAGES)]
+            i += 1
+            started = time.monotonic()
+            try:
+                connection = HTTPConnection("127.0.0.1", PORT, timeout=15)
+                connection.request("GET", path, headers={"Host": "localhost"})
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+                connection.close()
+            except OSError as error:
+                status = type(error).__name__
+                time.sleep(0.05)
+            with self.lock:
+                self.answers.append((started, status, time.monotonic() - started))
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running = False
+        for thread in self.threads:
+            thread.join()
+
+    def between(self, start, end):
+        with self.lock:
+            return [a for a in self.answers if start <= a[0] < end]
+
+
+def report(name, answers, fault_at=None):
+    counts = collections.Counter(status for _t, status, _s in answers)
+    slowest = max((seconds for _t, _st, seconds in answers), default=0)
+    recovered = ""
+    if fault_at is not None:
+        bad = [t for t, status, _s in answers if status != 200]
+        if bad:
+            back = [t for t, status, _s in answers if status == 200 and t > max(bad)]
+            recovered = f"; errors {min(bad) - fault_at:+.1f} s to {max(bad) - fault_at:+.1f} s"
+            if back:
+                recovered += f", pages back {min(back) - fault_at:.1f} s after the fault"
+        else:
+            recovered = "; no errors"
+    statuses = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items(), key=str))
+    print(
+        f"{name:<34} {len(answers):>6} requests ({statuses}); slowest {slowest:.2f} s{recovered}"
+    )
+
+
+def gunicorn(env):
+    log = open(VAR / "gunicorn.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "-w",
+            "3",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "30",
+        ],
+        cwd=BASE,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    for _ in range(300):
+        try:
+            connection = HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/healthz/")
+            connection.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError(f"gunicorn did not start; see {log.name}")
+
+
+def restart_postgres():
+    """pg_ctl restart of the embedded server (fast: open connections are cut)."""
+    import pwd
+
+    from pgserver._commands import pg_ctl
+
+    pgdata = Path(os.environ["PORTAL_PGDATA"])
+    owner = pgdata.stat().st_uid
+    user = None if owner == os.getuid() else pwd.getpwuid(owner).pw_name
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata, user=user, timeout=60)
+
+
+def main():
+    setup()
+    redis_server = None
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY=os.urandom(32).hex(),
+        DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
+        DJANGO_SSL_REDIRECT="0",
+        EMAIL_HOST="localhost",
+        PYTHONPATH=str(BASE),
+    )
+    if shutil.which("redis-server"):
+        redis_server = subprocess.Popen(
+            ["redis-server", "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        env["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
+        time.sleep(0.5)
+    server = gunicorn(env)
+    print(f"gunicorn, 3 workers, production settings; {CLIENTS} readers over {len(PAGES)} pages\n")
+    try:
+        with Readers() as readers:
+            t0 = time.monotonic()
+            time.sleep(10)
+            report("steady", readers.between(t0, time.monotonic()))
+
+            t1 = time.monotonic()
+            restart_postgres()
+            time.sleep(12)
+            report("PostgreSQL restarted", readers.between(t1, time.monotonic()), fault_at=t1)
+
+            if redis_server:
+                t2 = time.monotonic()
+                redis_server.terminate()
+                redis_server.wait()
+                time.sleep(8)
+                report("Redis stopped", readers.between(t2, time.monotonic()), fault_at=t2)
+                redis_server = subprocess.Popen(
+                    [
+                        "redis-server",
+                        "--port",
+                        str(REDIS_PORT),
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                t3 = time.monotonic()
+                time.sleep(8)
+                report("Redis back", readers.between(t3, time.monotonic()), fault_at=t3)
+            else:
+                print("Redis phases skipped: no redis-server on this machine")
+
+            workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+            t4 = time.monotonic()
+            os.kill(int(workers[0]), signal.SIGKILL)
+            time.sleep(8)
+            report("a worker killed (SIGKILL)", readers.between(t4, time.monotonic()), fault_at=t4)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if redis_server:
+            redis_server.terminate()
+            redis_server.wait()
+    log = (VAR / "gunicorn.log").read_text()
+    print(
+        f"\nlogged: {log.count('Cache unavailable')} cache errors, "
+        f"{log.count('OperationalError')} database errors (see {VAR / 'gunicorn.log'})"
+    )
+
+
+if __name__ == "__main__":
+    main()
