@@ -274,7 +274,10 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", PR
 X_FRAME_OPTIONS = "DENY"
 # Behind a proxy that terminates TLS: DJANGO_BEHIND_TLS_PROXY=1 trusts its
 # X-Forwarded-Proto, so absolute URLs (canonical, "Link mailen") say https.
-if envbool("DJANGO_BEHIND_TLS_PROXY", False):
+# It also names the client's address in X-Forwarded-For, which rate limits,
+# the login lock and consent records then use instead of the proxy's own.
+BEHIND_PROXY = envbool("DJANGO_BEHIND_TLS_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Content Security Policy: scripts, styles, pictures and frames only from
 # ourselves, no inline code, no plugins. Pictures from elsewhere (a CDN or

@@ -6,6 +6,7 @@ count; with the local-memory cache each process counts for itself.
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 
 # scope: (how many, per how many seconds). Cancelling must stay easy: its
@@ -21,6 +22,17 @@ LIMITS = {
 
 
 def client_address(request):
+    """The reader's address: behind our proxy, the one it appended to X-Forwarded-For.
+
+    Only the last entry is the proxy's own observation; earlier ones come from
+    the client and could be anything. Without this every reader behind the
+    proxy would share one address, and one limit.
+    """
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:45]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -265,3 +265,22 @@ def test_the_sixth_sign_up_within_an_hour_is_refused_in_german(
     assert "Zu viele Anfragen" in response.content.decode()
     assert NewsletterConsent.objects.count() == 5
     assert len(mailoutbox) == 5
+
+
+def test_behind_the_proxy_each_reader_has_a_limit_of_their_own(client, settings, mailoutbox):
+    settings.BEHIND_PROXY = True
+
+    def from_address(address, n):
+        return client.post(
+            "/newsletter/",
+            {"email": f"leser{n}@example.org", "consent": "on"},
+            REMOTE_ADDR="10.0.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=f"198.51.100.99, {address}",  # the first part is the client's say
+        ).status_code
+
+    first_reader = [from_address("203.0.113.1", n) for n in range(6)]
+    other_reader = from_address("203.0.113.2", 99)
+
+    assert first_reader == [302] * 5 + [429]
+    assert other_reader == 302
+    assert NewsletterConsent.objects.filter(requested_from="203.0.113.2").count() == 1
