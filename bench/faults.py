@@ -11,6 +11,7 @@ Bounded: about a minute and a half; every process it starts is stopped.
 
 import collections
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent.parent
 VAR = BASE / "var" / "faults"
 PORT, REDIS_PORT = 8793, 6391
+LOAD_SECONDS = int(os.getenv("FAULTS_LOAD_SECONDS", "60"))
 CLIENTS = 8
 PAGES = ["/", "/archiv/", "/it-guide/", "/suche/?q=Digitalisierung", "/feed/rss/"]
 
@@ -155,6 +157,106 @@ def gunicorn(env):
     raise RuntimeError(f"gunicorn did not start; see {log.name}")
 
 
+def post_cancellations(seconds, results):
+    """A trickle of cancellations, each from its own reader address (through the "proxy")."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+    import urllib.request
+
+    stop = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < stop:
+        n += 1
+        headers = {
+            "Host": "localhost",
+            "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+        }
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        opener.addheaders = list(headers.items())
+        try:
+            form = (
+                opener.open(f"http://127.0.0.1:{PORT}/abo/kuendigen/", timeout=15).read().decode()
+            )
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+            key = re.search(r'name="submission" value="([^"]+)"', form)[1]
+            data = urllib.parse.urlencode(
+                {
+                    "csrfmiddlewaretoken": token,
+                    "submission": key,
+                    "kind": "ordinary",
+                    "name": f"Last Test {n}",
+                    "identifier": f"K-9{n:05d}",
+                    "contract": "alle",
+                    "email": f"last{n}@example.org",
+                }
+            ).encode()
+            with opener.open(
+                f"http://127.0.0.1:{PORT}/abo/kuendigen/", data=data, timeout=15
+            ) as answer:
+                results.append(answer.status)  # the receipt page, after the redirect
+        except urllib.error.HTTPError as error:
+            results.append(error.code)
+        except OSError as error:
+            results.append(type(error).__name__)
+        time.sleep(0.2)
+
+
+def load_with_forms(seconds):
+    """64 connections of mixed pages (wrk) and cancellations posted meanwhile; then count them."""
+    from django.db import connection
+
+    from subscriptions.models import Declaration, OutgoingMail
+
+    connection.close()  # this process's connection did not survive the restart above
+    before = Declaration.objects.count()
+    mails_before = OutgoingMail.objects.filter(purpose="declaration").count()
+    posted = []
+    poster = threading.Thread(target=post_cancellations, args=(seconds, posted))
+    poster.start()
+    script = VAR / "pages.lua"
+    quoted = ", ".join(f'"{p}"' for p in PAGES)
+    script.write_text(
+        f"local paths = {{{quoted}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n"
+        '  return wrk.format("GET", paths[(i % #paths) + 1], {["Host"] = "localhost"})\nend\n'
+    )
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c64",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{PORT}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    poster.join()
+    requests = int(re.search(r"(\d+) requests in", out)[1])
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    stored = Declaration.objects.count() - before
+    accepted = posted.count(200)
+    mails = OutgoingMail.objects.filter(purpose="declaration").count() - mails_before
+    print(
+        f"{'load: 64 connections + forms':<34} {requests:>6} page requests, "
+        f"{non_2xx[1] if non_2xx else 0} non-2xx, socket errors: "
+        f"{socket_errors[1] if socket_errors else 'none'}"
+    )
+    print(
+        f"{'':<34} {len(posted)} cancellations sent, {accepted} confirmed on screen, "
+        f"{stored} stored in the database; {mails} confirmation mails in the outbox "
+        "(the mail server here is unreachable: they wait for the worker)"
+    )
+
+
 def restart_postgres():
     """pg_ctl restart of the embedded server (fast: open connections are cut)."""
     import pwd
@@ -176,6 +278,8 @@ def main():
         DJANGO_SECRET_KEY=os.urandom(32).hex(),
         DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
         DJANGO_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",  # loopback without TLS: the CSRF cookie must travel
+        DJANGO_BEHIND_TLS_PROXY="1",  # the form posts come from many "readers" via X-Forwarded-For
         EMAIL_HOST="localhost",
         PYTHONPATH=str(BASE),
     )
@@ -230,6 +334,10 @@ def main():
             os.kill(int(workers[0]), signal.SIGKILL)
             time.sleep(8)
             report("a worker killed (SIGKILL)", readers.between(t4, time.monotonic()), fault_at=t4)
+        if shutil.which("wrk"):
+            load_with_forms(LOAD_SECONDS)
+        else:
+            print("load phase skipped: it needs wrk (apt-get install wrk)")
     finally:
         server.terminate()
         server.wait(timeout=30)
