@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import socketserver
 import subprocess
 import sys
 import threading
@@ -257,6 +258,64 @@ def load_with_forms(seconds):
     )
 
 
+class SmtpSink(socketserver.ThreadingTCPServer):
+    """A mail server that accepts everything and counts the messages (enough SMTP for Django)."""
+
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self):
+        self.received = 0
+        super().__init__(("127.0.0.1", 0), SmtpHandler)
+
+
+class SmtpHandler(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.wfile.write(b"220 sink\r\n")
+        while line := self.rfile.readline():
+            command = line.strip().upper()
+            if command.startswith((b"EHLO", b"HELO")):
+                self.wfile.write(b"250 sink\r\n")
+            elif command == b"DATA":
+                self.wfile.write(b"354 go on\r\n")
+                while self.rfile.readline() not in (b".\r\n", b""):
+                    pass
+                self.server.received += 1
+                self.wfile.write(b"250 queued\r\n")
+            elif command == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:  # MAIL, RCPT, RSET, NOOP
+                self.wfile.write(b"250 ok\r\n")
+
+
+def mail_server_returns(env):
+    """The mail server is back: the worker's next round sends what waited."""
+    from django.utils import timezone
+
+    from subscriptions.models import OutgoingMail
+
+    waiting = OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED)
+    count = waiting.count()
+    waiting.update(next_attempt_at=timezone.now())  # as when their retry time has come
+    sink = SmtpSink()
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "manage.py", "deliver_mail", "--once"],
+        cwd=BASE,
+        check=True,
+        capture_output=True,
+        env={**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.server_address[1])},
+    )
+    sink.shutdown()
+    left = OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED).count()
+    print(
+        f"{'mail server back, worker round':<34} {count} mails waited, {sink.received} delivered "
+        f"in {time.monotonic() - started:.1f} s, {left} still waiting"
+    )
+
+
 def restart_postgres():
     """pg_ctl restart of the embedded server (fast: open connections are cut)."""
     import pwd
@@ -336,6 +395,7 @@ def main():
             report("a worker killed (SIGKILL)", readers.between(t4, time.monotonic()), fault_at=t4)
         if shutil.which("wrk"):
             load_with_forms(LOAD_SECONDS)
+            mail_server_returns(env)
         else:
             print("load phase skipped: it needs wrk (apt-get install wrk)")
     finally:

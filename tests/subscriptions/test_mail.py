@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from subscriptions import mail
+from subscriptions.management.commands.deliver_mail import BATCH
 from subscriptions.models import OutgoingMail, Plan, Subscriber, Subscription
 from tests.factories import make_subscriber
 
@@ -111,3 +112,16 @@ def test_the_demo_subscriptions_load_once():
     assert erika.name == "Erika Mustermann"
     assert Subscription.objects.filter(subscriber=erika).count() == 2
     assert "Es gibt schon Angebote" in out.getvalue()
+
+
+def test_after_an_outage_one_round_of_the_worker_sends_everything_due(settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    for _ in range(BATCH + 5):
+        mail.deliver(queue_login(make_subscriber()).pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+
+    call_command("deliver_mail", "--once", stdout=io.StringIO())
+
+    assert len(mailoutbox) == BATCH + 5
+    assert not OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED).exists()

@@ -6,6 +6,8 @@ from django.db import close_old_connections
 from subscriptions import mail
 from subscriptions.models import OutgoingMail
 
+BATCH = 100
+
 
 class Command(BaseCommand):
     help = (
@@ -27,7 +29,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{due} E-Mails warten.")
             return
         while True:
-            sent = mail.deliver_due()
+            # A round sends batches until nothing due is left (after an outage, many are).
+            sent = batch = mail.deliver_due(limit=BATCH)
+            while batch == BATCH:
+                batch = mail.deliver_due(limit=BATCH)
+                sent += batch
             if sent or once:
                 waiting = OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED).count()
                 self.stdout.write(f"{sent} E-Mails versendet, {waiting} warten noch.")
