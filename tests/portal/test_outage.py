@@ -8,11 +8,12 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
 
 from articles.views import ArticleDetailView
 from portal.settings import BASE_DIR
+from subscriptions.models import Declaration, OutgoingMail
 from tests.factories import make_article
 from tests.portal.test_page_cache import free_port
 
@@ -65,3 +66,35 @@ def test_with_no_database_at_all_pages_and_health_answer_503_within_seconds():
     assert "Vorübergehend nicht erreichbar" in page
     assert seconds < 5
     assert answers["/healthz/"][:2] == (503, '{"database": "unavailable", "cache": "ok"}')
+
+
+KILLED_MID_CANCELLATION = """
+import os, signal, django
+django.setup()
+from django.db import transaction
+from subscriptions.models import Declaration
+from subscriptions import mail
+with transaction.atomic():
+    Declaration.objects.create(kind="ordinary", name="Halb Geschrieben", identifier="K-1",
+                               contract="alle", email="halb@example.org", submission="x" * 30)
+    mail.queue("declaration", "halb@example.org", "login", {"subscriber": None, "url": "x"})
+    os.kill(os.getpid(), signal.SIGKILL)  # the worker dies before the commit
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_in_the_middle_of_a_cancellation_leaves_nothing_half_written():
+    db = connection.settings_dict
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_CANCELLATION], cwd=BASE_DIR, env=env, timeout=60
+    )
+
+    assert result.returncode == -9
+    assert not Declaration.objects.exists()
+    assert not OutgoingMail.objects.exists()
