@@ -59,6 +59,11 @@ ROLES = {
         "articles.delete_tag",
         "articles.add_section",
         "articles.change_section",
+        # The Impressum and the legal texts.
+        "portal.view_publisher",
+        "portal.change_publisher",
+        "portal.view_legaltext",
+        "portal.change_legaltext",
     ],
     # Ads and the vendor directory.
     "Anzeigen": SELL_ADS,

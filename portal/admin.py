@@ -1,54 +1,62 @@
-"""The back office's admin site: Django's, with the login throttled against password guessing."""
+"""The legal pages (portal.models) in the back office, edited by the Chefredaktion."""
 
-import hashlib
-
+from django import forms
 from django.contrib import admin
-from django.core.cache import cache
-from django.template.response import TemplateResponse
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
 
-from subscriptions.ratelimit import client_address
+from articles.csp import NoncedMediaMixin
+from articles.text import BODY_EDITOR
+from portal.models import LegalText, Publisher
 
-# Failed logins allowed per address and user name, and per address alone,
-# within LOCK_SECONDS; then the login form refuses until the time is up.
-FAILURES_PER_USER = 5
-FAILURES_PER_ADDRESS = 20
-LOCK_SECONDS = 15 * 60
+LEGAL_TOOLS = (
+    "Bold",
+    "Italic",
+    "Link",
+    "Heading",
+    "BulletList",
+    "OrderedList",
+    "ListItem",
+    "HardBreak",
+)
 
 
-def _keys(request):
-    address = client_address(request)
-    username = request.POST.get("username", "").strip().lower()
-
-    def key(*parts):
-        return "admin-login:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
-
-    return (
-        (key(address, username), FAILURES_PER_USER),
-        (key(address), FAILURES_PER_ADDRESS),
+class LegalTextForm(forms.ModelForm):
+    body = ProseEditorFormField(
+        label="Text",
+        widget=AdminProseEditorWidget,
+        config={
+            "extensions": {
+                n: BODY_EDITOR["extensions"][n]
+                for n in LEGAL_TOOLS
+                if n in BODY_EDITOR["extensions"]
+            }
+        },
     )
 
+    class Meta:
+        model = LegalText
+        fields = ["title", "body"]
 
-class PortalAdminSite(admin.AdminSite):
-    def login(self, request, extra_context=None):
-        if request.method != "POST":
-            return super().login(request, extra_context)
-        keys = _keys(request)
-        if any((cache.get(key) or 0) >= limit for key, limit in keys):
-            context = {
-                **self.each_context(request),
-                "title": "Anmeldung gesperrt",
-                "minutes": LOCK_SECONDS // 60,
-                "is_nav_sidebar_enabled": False,
-            }
-            return TemplateResponse(request, "admin/login_locked.html", context, status=429)
-        response = super().login(request, extra_context)
-        if request.user.is_authenticated and request.user.is_staff:
-            cache.delete(keys[0][0])
-        else:
-            for key, _limit in keys:
-                cache.add(key, 0, LOCK_SECONDS)
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired in between
-                    cache.set(key, 1, LOCK_SECONDS)
-        return response
+
+@admin.register(Publisher)
+class PublisherAdmin(admin.ModelAdmin):
+    """One Impressum: it can be changed, not added twice or deleted."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Publisher.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LegalText)
+class LegalTextAdmin(NoncedMediaMixin, admin.ModelAdmin):
+    form = LegalTextForm
+    list_display = ["title", "kind", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

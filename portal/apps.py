@@ -7,7 +7,7 @@ class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin with our site class (throttled login); named in INSTALLED_APPS."""
 
     default = False
-    default_site = "portal.admin.PortalAdminSite"
+    default_site = "portal.sites.PortalAdminSite"
 
 
 class PortalConfig(AppConfig):

@@ -34,6 +34,8 @@ class RejectNulBytesMiddleware:
 # can fill the cache with variants or slip text into a page others get.
 READER_PAGES = {
     "home": (),
+    "impressum": (),
+    "legal": (),
     "articles:detail": (),
     "articles:print": (),
     "articles:section": ("page",),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.static import serve
 
 from ads.sitemaps import VendorSitemap
@@ -14,12 +14,29 @@ admin.site.site_header = f"{settings.PORTAL_NAME}: Redaktion"
 admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = "Übersicht"
 
+
+class LegalKindConverter:
+    """Only the legal texts' own addresses: /datenschutz/, /barrierefreiheit/, /agb/."""
+
+    regex = "datenschutz|barrierefreiheit|agb"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(LegalKindConverter, "any_legal")
+
 # Feeds, sitemaps and robots.txt: cached until the content changes.
 readers = cached_while_unchanged
 SITEMAPS = {**SITEMAPS, "it-guide": VendorSitemap}
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("impressum/", views.impressum, name="impressum"),
+    path("<any_legal:kind>/", views.legal, name="legal"),
     path("feed/rss/", readers(feeds.LatestArticles.as_view()), name="feed-rss"),
     path("feed/atom/", readers(feeds.LatestArticlesAtom.as_view()), name="feed-atom"),
     path(

@@ -2,11 +2,12 @@ import sys
 from itertools import groupby
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from articles.models import Article, Section
+from portal.models import LegalText, Publisher
 
 PER_SECTION = 3
 
@@ -48,3 +49,17 @@ def server_error(request):
         response["Retry-After"] = "10"
         return response
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+def impressum(request):
+    """The Impressum from the back office's structured fields."""
+    publisher = Publisher.objects.first()
+    if publisher is None:
+        raise Http404
+    return render(request, "portal/impressum.html", {"publisher": publisher})
+
+
+def legal(request, kind):
+    """Datenschutzerklärung, Erklärung zur Barrierefreiheit, AGB."""
+    text = get_object_or_404(LegalText, kind=kind)
+    return render(request, "portal/legal.html", {"text": text})

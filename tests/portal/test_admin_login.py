@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.admin import FAILURES_PER_ADDRESS, FAILURES_PER_USER
+from portal.sites import FAILURES_PER_ADDRESS, FAILURES_PER_USER
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
