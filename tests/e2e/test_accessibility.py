@@ -119,3 +119,30 @@ def test_forms_in_their_error_state_meet_wcag_21_aa_and_link_errors_to_fields(
     assert page.locator(f'[aria-describedby~="{first}"]').count() == 1
     assert violations(page) == []
     screenshot(page, "error" + url.replace("/", "-").rstrip("-"))
+
+
+@pytest.mark.parametrize("width", [320, 640])  # 640: a 1280 px screen at 200 % zoom
+def test_pages_fit_narrow_screens_and_200_percent_zoom_without_sideways_scrolling(
+    page, site, width
+):
+    page.set_viewport_size({"width": width, "height": 800})
+    for name in ("home", "article", "cancel", "it-guide", "order", "search"):
+        page.goto(page_types(site)[name])
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px"
+
+
+def test_the_keyboard_focus_is_visible_and_the_skip_link_leads_to_the_content(page, site):
+    page.goto(page_types(site)["article"])
+
+    page.keyboard.press("Tab")
+    skip = page.evaluate("document.activeElement.textContent.trim()")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    page.keyboard.press("Enter")
+
+    assert skip == "Zum Inhalt springen"
+    assert outline not in ("none", "")
+    assert page.evaluate("document.activeElement.id") == "inhalt"

@@ -3,15 +3,20 @@
 import re
 
 import pytest
+from django.db.models import Sum
 
-from subscriptions.models import Declaration, Subscription
+from ads.models import AdDay
+from subscriptions.models import Declaration, NewsletterConsent, Subscription
 from tests.factories import (
     make_article,
+    make_campaign,
+    make_category,
     make_image,
     make_plan,
     make_section,
     make_subscriber,
     make_subscription,
+    make_vendor,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,3 +88,63 @@ def test_a_reader_goes_from_home_to_article_tag_search_print_and_pdf(page):
         page.get_by_role("link", name="PDF").click()
 
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+def path_in(message, prefix):
+    return re.search(rf"https?://[^/\s]+({re.escape(prefix)}[^\s]*)", message.body)[1]
+
+
+def test_a_reader_signs_up_for_the_newsletter_and_confirms_by_the_link(page, mailoutbox):
+    page.goto("/newsletter/")
+    page.get_by_label("E-Mail-Adresse").fill("anna@example.org")
+    page.get_by_label(re.compile("Ja, ich möchte den Newsletter")).check()
+    page.get_by_role("button", name="Newsletter bestellen").click()
+    assert "Fast geschafft" in page.locator("main").text_content()
+
+    page.goto(path_in(mailoutbox[-1], "/newsletter/bestaetigen/"))
+    page.get_by_role("button", name="Anmeldung bestätigen").click()
+
+    assert page.locator("h1").text_content() == "Newsletter bestätigt"
+    assert NewsletterConsent.objects.get().confirmed_at is not None
+
+
+def test_a_subscriber_logs_in_by_link_and_changes_the_delivery_address(page, mailoutbox):
+    erika = make_subscriber(name="Erika Mustermann", email="erika@example.org")
+    make_subscription(erika, make_plan(name="Print-Magazin, jährlich"))
+
+    page.goto("/abo/")
+    page.get_by_label("E-Mail-Adresse Ihres Abonnements").fill("erika@example.org")
+    page.get_by_role("button", name="Anmeldelink anfordern").click()
+    page.goto(path_in(mailoutbox[-1], "/abo/anmelden/"))
+    page.get_by_role("button", name="Jetzt anmelden").click()
+    assert "Print-Magazin, jährlich" in page.locator("main").text_content()
+    page.get_by_label("Straße und Hausnummer").fill("Neue Straße 5")
+    page.get_by_label("PLZ").fill("01067")
+    page.get_by_role("button", name="Anschrift speichern").click()
+
+    assert "Ihre Anschrift ist geändert." in page.locator("main").text_content()
+    erika.refresh_from_db()
+    assert (erika.street, erika.postcode) == ("Neue Straße 5", "01067")
+
+
+def test_a_reader_filters_the_it_guide_opens_a_vendor_goes_back_and_an_ad_click_counts(page):
+    geo = make_category("Geoinformation", slug="geo")
+    make_vendor("con terra GmbH", [geo], slug="con-terra")
+    make_vendor("Anderes GmbH", [make_category("Finanzwesen", slug="finanzen")], slug="anderes")
+    campaign = make_campaign(slots=["sidebar-top"])
+    page.route("https://werbekunde.example/**", lambda route: route.fulfill(body="Werbekunde"))
+
+    page.goto("/it-guide/")
+    page.get_by_label("Kategorie").select_option(label="Geoinformation")
+    page.locator(".directory-form").get_by_role("button").click()
+    names = page.locator(".vendor-card__name").all_text_contents()
+    assert names == ["con terra GmbH"]
+    page.get_by_role("link", name="con terra GmbH").first.click()
+    assert page.locator("h1").text_content().strip() == "con terra GmbH"
+    page.go_back()
+    assert "kategorie=" in page.url
+
+    page.frame_locator(".ad__frame--sidebar-top").locator("a").click()
+    page.wait_for_url(f"https://werbekunde.example/{campaign.pk}/sidebar-top")
+
+    assert AdDay.objects.filter(creative__campaign=campaign).aggregate(n=Sum("clicks"))["n"] == 1
