@@ -16,7 +16,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+# WCAG 2.1 A and AA, plus the order of headings (axe files it under best practices).
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "rules": {"heading-order": {"enabled": True}},
+}
 
 
 @pytest.fixture

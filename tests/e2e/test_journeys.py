@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
 from ads.models import AdDay
 from subscriptions.models import Declaration, NewsletterConsent, Subscription
@@ -148,3 +149,29 @@ def test_a_reader_filters_the_it_guide_opens_a_vendor_goes_back_and_an_ad_click_
     page.wait_for_url(f"https://werbekunde.example/{campaign.pk}/sidebar-top")
 
     assert AdDay.objects.filter(creative__campaign=campaign).aggregate(n=Sum("clicks"))["n"] == 1
+
+
+def test_withdrawing_with_the_keyboard_alone(page, mailoutbox):
+    erika = make_subscriber(name="Erika Mustermann", email="erika@example.org")
+    contract = make_subscription(
+        erika, make_plan(), starts_on=timezone.localdate(), ordered_online=True
+    )
+    page.goto("/")
+
+    tab_to(page, "document.activeElement.textContent.trim() === 'Vertrag widerrufen'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/abo/widerrufen/")
+    tab_to(page, "document.activeElement.id === 'id_name'")
+    page.keyboard.type("Erika Mustermann")
+    page.keyboard.press("Tab")
+    page.keyboard.type("erika@example.org")
+    tab_to(page, "document.activeElement.id === 'id_email'")
+    page.keyboard.type("erika@example.org")
+    tab_to(page, "document.activeElement.textContent.trim() === 'Widerruf bestätigen'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/abo/erklaerung/**")
+
+    contract.refresh_from_db()
+    assert page.locator("h1").text_content() == "Ihr Widerruf ist eingegangen"
+    assert contract.status == Subscription.Status.WITHDRAWN
+    assert any("Eingangsbestätigung Ihres Widerrufs" in m.subject for m in mailoutbox)
