@@ -4,11 +4,12 @@ import atexit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.test import Client
 
 from ads import counting
+from articles.roles import ROLES
 
 PASSWORD = "geheim-und-lang-genug"
 
@@ -40,8 +41,20 @@ def make_staff(django_user_model, username, group):
     user = django_user_model.objects.create_user(
         username, f"{username}@verwaltung-digital.example", PASSWORD, is_staff=True
     )
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(role(group))
     return user
+
+
+def role(name):
+    """The migration's group, rebuilt from ROLES where a transactional test emptied it."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        for dotted in ROLES[name]:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ads.models import AdDay
+from articles.models import Article
 from subscriptions.models import Declaration, NewsletterConsent, Subscription
+from tests.conftest import PASSWORD, make_staff
 from tests.factories import (
     make_article,
     make_campaign,
@@ -175,3 +177,53 @@ def test_withdrawing_with_the_keyboard_alone(page, mailoutbox):
     assert page.locator("h1").text_content() == "Ihr Widerruf ist eingegangen"
     assert contract.status == Subscription.Status.WITHDRAWN
     assert any("Eingangsbestätigung Ihres Widerrufs" in m.subject for m in mailoutbox)
+
+
+def log_in(page, username):
+    page.goto("/admin/login/")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/admin/")
+
+
+def test_an_editor_writes_an_article_the_chief_publishes_it_and_readers_see_it(
+    page, chromium, live_server, django_user_model
+):
+    make_section("Politik", slug="politik")
+    make_staff(django_user_model, "redakteurin", "Redaktion")
+    make_staff(django_user_model, "chefin", "Chefredaktion")
+
+    log_in(page, "redakteurin")
+    page.goto("/admin/articles/article/add/")
+    page.locator(".field-section .select2-selection").click()  # the admin's autocomplete
+    page.locator(".select2-container--open .select2-search__field").fill("Poli")
+    page.locator(".select2-results__option", has_text="Politik").click()
+    page.get_by_label("Dachzeile").fill("Bayern")
+    page.get_by_label("Überschrift").fill("Neues Onlinezugangsgesetz in Kraft")
+    page.get_by_label("Vorspann").fill("Der Landtag hat das Gesetz beschlossen.")
+    editor = page.locator(".ProseMirror >> visible=true").first
+    editor.click()
+    page.keyboard.type("Das Gesetz gilt ab Januar. ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("Wichtig")
+    page.keyboard.press("Control+b")
+    page.get_by_label("Status").select_option(label="In Prüfung")
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    page.wait_for_url("**/admin/articles/article/")
+    article = Article.objects.get(headline="Neues Onlinezugangsgesetz in Kraft")
+    assert article.status == Article.Status.REVIEW
+    assert "<strong>Wichtig</strong>" in article.body
+
+    chief = chromium.new_context(base_url=live_server.url).new_page()
+    log_in(chief, "chefin")
+    chief.goto(f"/admin/articles/article/{article.pk}/change/")
+    chief.get_by_label("Status").select_option(label="Veröffentlicht")
+    chief.get_by_role("button", name="Sichern", exact=True).click()
+    chief.wait_for_url("**/admin/articles/article/")
+    chief.context.close()
+
+    page.context.clear_cookies()
+    page.goto("/")
+    page.get_by_role("link", name=re.compile("Neues Onlinezugangsgesetz in Kraft")).first.click()
+    assert "Wichtig" in page.locator("main").text_content()
