@@ -150,3 +150,28 @@ def test_the_keyboard_focus_is_visible_and_the_skip_link_leads_to_the_content(pa
     assert skip == "Zum Inhalt springen"
     assert outline not in ("none", "")
     assert page.evaluate("document.activeElement.id") == "inhalt"
+
+
+def test_every_element_the_keyboard_reaches_shows_its_focus(page, site):
+    page.goto(page_types(site)["article"])
+    unmarked, seen = [], set()
+
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """() => {
+                const e = document.activeElement, s = getComputedStyle(e);
+                const name = (e.textContent || e.title || '').trim().slice(0, 40);
+                return {what: e.tagName + ' ' + name,
+                        outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                        shadow: s.boxShadow !== 'none'};
+            }"""
+        )
+        if state["what"] in seen or state["what"].startswith("BODY"):  # past the last element
+            continue
+        seen.add(state["what"])
+        if not (state["outline"] or state["shadow"]):
+            unmarked.append(state["what"])
+
+    assert len(seen) > 20
+    assert unmarked == []
