@@ -1,6 +1,7 @@
 """The planning calendar: what goes live when, by week and month, in Berlin time."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -63,12 +64,12 @@ def test_the_month_view_and_its_labels(editor_client):
 
 
 def test_scheduled_articles_are_marked_as_planned(editor_client):
-    make_article(
-        headline="Morgen früh",
-        publish_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1),
-    )
+    tomorrow = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+    make_article(headline="Morgen früh", publish_at=tomorrow)
 
-    html = editor_client.get(URL).content.decode()
+    # The week that holds tomorrow: on a Sunday evening that is next week's.
+    day = tomorrow.astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
+    html = editor_client.get(f"{URL}?datum={day}").content.decode()
 
     assert "planning__entry--scheduled" in html
     assert "Geplant · " in html
