@@ -316,8 +316,8 @@ def mail_server_returns(env):
     )
 
 
-def restart_postgres():
-    """pg_ctl restart of the embedded server (fast: open connections are cut)."""
+def postgres(action):
+    """pg_ctl on the embedded server (fast: open connections are cut)."""
     import pwd
 
     from pgserver._commands import pg_ctl
@@ -325,7 +325,11 @@ def restart_postgres():
     pgdata = Path(os.environ["PORTAL_PGDATA"])
     owner = pgdata.stat().st_uid
     user = None if owner == os.getuid() else pwd.getpwuid(owner).pw_name
-    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata, user=user, timeout=60)
+    pg_ctl(["-w", "-m", "fast", action], pgdata=pgdata, user=user, timeout=60)
+
+
+def restart_postgres():
+    postgres("restart")
 
 
 def main():
@@ -404,6 +408,11 @@ def main():
         if redis_server:
             redis_server.terminate()
             redis_server.wait()
+        from django.db import connections
+
+        connections.close_all()
+        # The restarted server is no longer the one pgserver started: stop it ourselves.
+        postgres("stop")
     log = (VAR / "gunicorn.log").read_text()
     print(
         f"\nlogged: {log.count('Cache unavailable')} cache errors, "
