@@ -299,24 +299,18 @@ def measure(port, path, seconds=SECONDS, connections=CONNECTIONS, rotate=None):
     """One page type: warm, then drive; ``rotate`` instead cycles through pages never cached."""
     if rotate:
         status, body = get(port, rotate[0])
-        rate, p50, p99, requests, errors = drive(port, rotate[1:], seconds, connections)
-        if requests >= len(rotate):
-            print(
-                f"  note: {requests} requests, {len(rotate) - 1} different pages; "
-                "some were cache hits (raise BENCH_MISS_PAGES)"
-            )
-        return {
-            "rps": rate,
-            "p50": p50,
-            "p99": p99,
-            "bytes": len(body),
-            "status": status,
-            "errors": errors,
-        }
-    for _ in range(20):  # warm every worker and the cache
-        get(port, path)
-    status, body = get(port, path)
-    rate, p50, p99, _requests, errors = drive(port, [path], seconds, connections)
+        paths = rotate[1:]
+    else:
+        for _ in range(20):  # warm every worker and the cache
+            get(port, path)
+        status, body = get(port, path)
+        paths = [path]
+    rate, p50, p99, requests, errors = drive(port, paths, seconds, connections)
+    if rotate and requests >= len(rotate):
+        print(
+            f"  note: {requests} requests, {len(rotate) - 1} different pages; "
+            "some were cache hits (raise BENCH_MISS_PAGES)"
+        )
     return {
         "rps": rate,
         "p50": p50,

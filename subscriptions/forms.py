@@ -72,6 +72,8 @@ class CancellationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["contract"].choices = contract_choices(subscriber)
         self.fields["submission"].initial = new_token()
+        # Required for one kind of cancellation (clean()): not labelled "freiwillig".
+        self.fields["reason"].required_when = Declaration.Kind.EXTRAORDINARY
 
     def clean_requested_end(self):
         day = self.cleaned_data.get("requested_end")

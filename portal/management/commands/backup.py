@@ -1,13 +1,12 @@
 import shutil
-import subprocess
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from portal.postgres import client_env, pg_tool
+from portal.postgres import run_pg_tool
 
 
 class Command(BaseCommand):
@@ -32,34 +31,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Würde Datenbank {name} und {media} nach {target} sichern.")
             return
         target.mkdir(parents=True, exist_ok=False)
-        result = subprocess.run(  # noqa: S603 - our own tool, arguments from settings
-            [
-                pg_tool("pg_dump"),
-                "--format=custom",
-                "--no-owner",
-                f"--file={target / 'database.dump'}",
-                *connection_args(),
-            ],
-            env=client_env(),
-            capture_output=True,
-            text=True,
-            check=False,
+        run_pg_tool(
+            "pg_dump", "--format=custom", "--no-owner", f"--file={target / 'database.dump'}"
         )
-        if result.returncode:
-            raise CommandError(f"pg_dump ist fehlgeschlagen: {result.stderr.strip()}")
         media.mkdir(parents=True, exist_ok=True)
         shutil.make_archive(str(target / "media"), "gztar", root_dir=media)
         size = sum(f.stat().st_size for f in target.iterdir()) / 1e6
         self.stdout.write(f"Gesichert nach {target} ({size:.1f} MB).")
-
-
-def connection_args():
-    db = connection.settings_dict
-    args = [f"--dbname={db['NAME']}"]
-    if db["HOST"]:
-        args.append(f"--host={db['HOST']}")
-    if db["PORT"]:
-        args.append(f"--port={db['PORT']}")
-    if db["USER"]:
-        args.append(f"--username={db['USER']}")
-    return args

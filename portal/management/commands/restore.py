@@ -1,12 +1,10 @@
-import subprocess
 import tarfile
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.management.commands.backup import connection_args
-from portal.postgres import client_env, pg_tool
+from portal.postgres import run_pg_tool
 
 
 class Command(BaseCommand):
@@ -32,23 +30,9 @@ class Command(BaseCommand):
             return
         if not yes:
             raise CommandError("Das ersetzt die Datenbank. Mit --yes bestätigen.")
-        result = subprocess.run(  # noqa: S603 - our own tool, arguments from settings
-            [
-                pg_tool("pg_restore"),
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--exit-on-error",
-                *connection_args(),
-                str(dump),
-            ],
-            env=client_env(),
-            capture_output=True,
-            text=True,
-            check=False,
+        run_pg_tool(
+            "pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", str(dump)
         )
-        if result.returncode:
-            raise CommandError(f"pg_restore ist fehlgeschlagen: {result.stderr.strip()}")
         if media.exists():
             with tarfile.open(media) as archive:
                 archive.extractall(settings.MEDIA_ROOT, filter="data")
