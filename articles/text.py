@@ -65,4 +65,12 @@ def sanitize_html(html):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_drop_empty_title,
     ).strip()
+
+
+def _drop_empty_title(tag, attribute, value):
+    """The editor's link dialog writes title="" when its Titel field stays empty."""
+    if attribute == "title" and not value.strip():
+        return None
+    return value

@@ -48,6 +48,10 @@ def test_long_slugs_are_cut_at_a_word():
             "Link</a>",
         ),
         ("<blockquote>Zitat</blockquote>", "<blockquote>Zitat</blockquote>"),
+        (
+            '<a href="https://www.bsi.bund.de/" title="">BSI</a>',
+            '<a href="https://www.bsi.bund.de/" rel="noopener noreferrer">BSI</a>',
+        ),
     ],
 )
 def test_rich_text_keeps_only_the_allow_list(dirty, clean):
