@@ -5,8 +5,10 @@ import re
 import pytest
 from django.db.models import Sum
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from ads.models import AdDay
+from articles.images import make_renditions
 from articles.models import Article
 from subscriptions.models import Declaration, NewsletterConsent, Subscription
 from tests.conftest import PASSWORD, make_staff
@@ -97,11 +99,15 @@ def path_in(message, prefix):
     return re.search(rf"https?://[^/\s]+({re.escape(prefix)}[^\s]*)", message.body)[1]
 
 
-def test_a_reader_signs_up_for_the_newsletter_and_confirms_by_the_link(page, mailoutbox):
+def sign_up_for_the_newsletter(page, email):
     page.goto("/newsletter/")
-    page.get_by_label("E-Mail-Adresse").fill("anna@example.org")
+    page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label(re.compile("Ja, ich möchte den Newsletter")).check()
     page.get_by_role("button", name="Newsletter bestellen").click()
+
+
+def test_a_reader_signs_up_for_the_newsletter_and_confirms_by_the_link(page, mailoutbox):
+    sign_up_for_the_newsletter(page, "anna@example.org")
     assert "Fast geschafft" in page.locator("main").text_content()
 
     page.goto(path_in(mailoutbox[-1], "/newsletter/bestaetigen/"))
@@ -187,10 +193,49 @@ def log_in(page, username):
     page.wait_for_url("**/admin/")
 
 
+def insert_link(page, text, url):
+    """A new paragraph, its words selected, linked through the editor's link dialog."""
+    page.keyboard.press("Enter")
+    page.keyboard.type(text)
+    page.keyboard.press("Shift+Home")
+    page.get_by_role("button", name="Link einfügen").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("URL").fill(url)
+    dialog.get_by_role("button", name="Aktualisieren").click()
+    # To the end of the line, as a person would; the editor takes the new
+    # cursor from the browser a moment later, and until then Enter would
+    # replace the selected words (no person types that fast).
+    page.keyboard.press("End")
+    page.wait_for_function(
+        "() => document.querySelector('.tiptap.ProseMirror')?.editor?.state.selection.empty",
+        polling=100,
+    )
+    page.keyboard.press("Enter")
+
+
+def insert_picture(page, search):
+    """A picture from the archive: "Bild einfügen", "Durchsuchen …", choose it in the popup."""
+    page.get_by_role("button", name="Bild einfügen").click()
+    dialog = page.locator("dialog[open]")
+    with page.expect_popup() as popup:
+        dialog.get_by_role("button", name="Durchsuchen …").click()
+    picker = popup.value
+    picker.get_by_label("Bilder durchsuchen").fill(search)
+    picker.keyboard.press("Enter")
+    picker.get_by_role("button", name=re.compile("^Einfügen")).first.click()
+    expect(dialog.get_by_label("Bildunterschrift")).not_to_be_empty()
+    dialog.get_by_role("button", name="Einfügen", exact=True).click()
+
+
 def test_an_editor_writes_an_article_the_chief_publishes_it_and_readers_see_it(
     page, chromium, live_server, django_user_model
 ):
     make_section("Politik", slug="politik")
+    picture = make_image(
+        caption="Das Bürgeramt in Fürth.",
+        alt_text="Wartebereich eines Bürgeramts mit Terminanzeige",
+    )
+    make_renditions(picture)
     make_staff(django_user_model, "redakteurin", "Redaktion")
     make_staff(django_user_model, "chefin", "Chefredaktion")
 
@@ -208,12 +253,19 @@ def test_an_editor_writes_an_article_the_chief_publishes_it_and_readers_see_it(
     page.keyboard.press("Control+b")
     page.keyboard.type("Wichtig")
     page.keyboard.press("Control+b")
+    insert_link(page, "Mehr beim Bundesamt", "https://www.bsi.bund.de/")
+    insert_picture(page, "Bürgeramt")
     page.get_by_label("Status").select_option(label="In Prüfung")
     page.get_by_role("button", name="Sichern", exact=True).click()
     page.wait_for_url("**/admin/articles/article/")
     article = Article.objects.get(headline="Neues Onlinezugangsgesetz in Kraft")
     assert article.status == Article.Status.REVIEW
     assert "<strong>Wichtig</strong>" in article.body
+    assert (
+        '<a href="https://www.bsi.bund.de/" rel="noopener noreferrer">Mehr beim Bundesamt</a>'
+        in article.body
+    )
+    assert f'data-file="{picture.pk}"' in article.body
 
     chief = chromium.new_context(base_url=live_server.url).new_page()
     log_in(chief, "chefin")
@@ -226,4 +278,11 @@ def test_an_editor_writes_an_article_the_chief_publishes_it_and_readers_see_it(
     page.context.clear_cookies()
     page.goto("/")
     page.get_by_role("link", name=re.compile("Neues Onlinezugangsgesetz in Kraft")).first.click()
-    assert "Wichtig" in page.locator("main").text_content()
+    body = page.locator(".article__body")
+    assert "Wichtig" in body.text_content()
+    assert body.get_by_role("link", name="Mehr beim Bundesamt").get_attribute("href") == (
+        "https://www.bsi.bund.de/"
+    )
+    figure = body.locator("figure")
+    assert figure.get_by_role("img").get_attribute("alt") == picture.alt_text
+    assert figure.locator("figcaption").text_content() == "Das Bürgeramt in Fürth."
