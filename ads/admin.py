@@ -83,7 +83,6 @@ class VendorAdmin(NoncedMediaMixin, admin.ModelAdmin):
         # The description editor's German dialog texts, as in the article form.
         return super().media + forms.Media(
             js=[reverse("admin:ads_vendor_jsi18n"), "js/editor-de.js"],
-            css={"all": ["css/admin.css"]},
         )
 
     def get_urls(self):
@@ -175,9 +174,6 @@ class CampaignAdmin(admin.ModelAdmin):
             )
         )
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
     @admin.display(description=_("Laufzeit"), ordering="starts_at")
     def period(self, campaign):
         start, end = (timezone.localtime(t) for t in (campaign.starts_at, campaign.last_moment))
@@ -260,9 +256,6 @@ class CreativeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["campaign"]
     fields = ["campaign", "slot", "image", "preview", "alt_text", "target_url", "active"]
     readonly_fields = ["preview"]
-
-    class Media:
-        css = {"all": ["css/admin.css"]}
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["fields"] = ["campaign", *CreativeForm.Meta.fields]

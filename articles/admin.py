@@ -132,7 +132,13 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Vorschau"))
     def thumbnail(self, image):
-        return format_html('<img src="{}" alt="" width="80" style="height:auto">', image.file.url)
+        # The smallest rendition, not the original of up to 10 MB; the alt text
+        # names the link to the picture for screen readers.
+        return format_html(
+            '<img src="{}" alt="{}" width="80" style="height:auto">',
+            image.thumbnail_url,
+            image.alt_text,
+        )
 
 
 class ArticleLinkInline(admin.TabularInline):
@@ -204,7 +210,6 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
                 "js/editor-de.js",
                 "js/tag-autocomplete.js",
             ],
-            css={"all": ["css/admin.css"]},
         )
 
     def get_urls(self):

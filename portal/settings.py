@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates for FORM_RENDERER below
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "taggit",
@@ -153,6 +154,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets are rendered through TEMPLATES, so templates/ can override the
+# admin's (templates/admin/widgets/split_datetime.html labels its fields).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: DATABASE_URL, or the embedded server with its data under var/.
 if os.getenv("DATABASE_URL"):
