@@ -1,16 +1,26 @@
 """WCAG 2.1 A and AA (axe-core) on every public page type and on forms in their error state."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from articles.images import make_renditions
 from portal.models import LegalText, Publisher
+from subscriptions.models import NewsletterConsent
+from subscriptions.newsletter import unsubscribe_path
+from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
+from tests.e2e.test_journeys import log_in, path_in, sign_up_for_the_newsletter
 from tests.factories import (
     make_article,
+    make_campaign,
     make_category,
     make_image,
     make_plan,
     make_section,
+    make_subscriber,
+    make_subscription,
     make_vendor,
 )
 
@@ -53,9 +63,10 @@ def site():
             "responsible_address": "Weg 1, Berlin",
         },
     )
-    LegalText.objects.get_or_create(
-        kind="datenschutz", defaults={"title": "Datenschutzerklärung", "body": "<p>Text.</p>"}
-    )
+    for kind, title in LegalText.Kind.choices:
+        LegalText.objects.get_or_create(
+            kind=kind, defaults={"title": title, "body": f"<h2>{title}</h2><p>Text.</p>"}
+        )
     return {"article": article, "vendor": vendor}
 
 
@@ -73,7 +84,9 @@ def page_types(site):
         "section": "/rubrik/politik/",
         "tag": "/stichwort/ozg/",
         "search": "/suche/?q=Digitalisierung",
+        "search-nothing-found": "/suche/?q=Quantenverwaltung",
         "archive": "/archiv/",
+        "archive-year": f"/archiv/{article.publish_at:%Y}/",
         "archive-month": f"/archiv/{article.publish_at:%Y/%m}/",
         "it-guide": "/it-guide/",
         "vendor": vendor.get_absolute_url(),
@@ -84,6 +97,8 @@ def page_types(site):
         "newsletter": "/newsletter/",
         "impressum": "/impressum/",
         "privacy": "/datenschutz/",
+        "accessibility": "/barrierefreiheit/",
+        "terms": "/agb/",
         "not-found": "/gibt-es-nicht/",
     }
 
@@ -175,3 +190,109 @@ def test_every_element_the_keyboard_reaches_shows_its_focus(page, site):
 
     assert len(seen) > 20
     assert unmarked == []
+
+
+def test_pages_reached_only_by_taking_a_step_meet_wcag_21_aa(page, site, mailoutbox):
+    """Receipts, thank-you pages, link confirmations, the Aboverwaltung: as people reach them."""
+    erika = make_subscriber(name="Erika Mustermann", email="erika@example.org")
+    make_subscription(erika, make_plan(name="Digital, monatlich"), ordered_online=True)
+    failures = {}
+
+    def check(name):
+        page.wait_for_load_state("networkidle")
+        if found := violations(page):
+            failures[name] = found
+        screenshot(page, name)
+
+    page.goto("/abo/kuendigen/")
+    page.get_by_label("Ihr Name").fill("Erika Mustermann")
+    page.get_by_label("Kundennummer oder E-Mail-Adresse Ihres Abonnements").fill("K-000000")
+    page.get_by_label("E-Mail-Adresse für die Bestätigung").fill("erika@example.org")
+    page.get_by_role("button", name="jetzt kündigen").click()
+    page.wait_for_url("**/abo/erklaerung/**")
+    check("receipt")
+
+    page.goto("/abo/")
+    page.get_by_label("E-Mail-Adresse Ihres Abonnements").fill("erika@example.org")
+    page.get_by_role("button", name="Anmeldelink anfordern").click()
+    check("login-link-sent")
+    page.goto(path_in(mailoutbox[-1], "/abo/anmelden/"))
+    check("login-confirm")
+    page.get_by_role("button", name="Jetzt anmelden").click()
+    check("dashboard")
+    page.get_by_label("PLZ").fill("1234X")
+    page.get_by_role("button", name="Anschrift speichern").click()
+    assert page.locator("#id_postcode_error").is_visible()
+    check("error-address")
+    page.get_by_label("Neue E-Mail-Adresse").fill("erika@")
+    page.get_by_role("button", name="Bestätigungslink senden").click()
+    assert page.get_by_text("Bitte gültige E-Mail-Adresse eingeben.").is_visible()
+    check("error-new-email")
+    page.goto("/abo/anmelden/ausgedacht/")
+    check("link-invalid")
+
+    page.goto("/abo/bestellen/")
+    page.get_by_label(re.compile("Print-Magazin, jährlich")).check()
+    page.get_by_label("Name", exact=True).fill("Max Beispiel")
+    page.get_by_label("E-Mail-Adresse").fill("max@example.org")
+    page.get_by_label("Straße und Hausnummer").fill("Rathausplatz 1")
+    page.get_by_label("PLZ").fill("12345")
+    page.get_by_label("Ort").fill("Musterstadt")
+    page.get_by_label(re.compile("zahlungspflichtig")).check()
+    page.get_by_role("button", name="Zahlungspflichtig bestellen").click()
+    page.wait_for_url("**/abo/bestellt/")
+    check("ordered")
+
+    sign_up_for_the_newsletter(page, "anna@example.org")
+    check("newsletter-requested")
+    page.goto(path_in(mailoutbox[-1], "/newsletter/bestaetigen/"))
+    check("newsletter-confirm")
+    page.get_by_role("button", name="Anmeldung bestätigen").click()
+    check("newsletter-confirmed")
+    page.goto(unsubscribe_path(NewsletterConsent.objects.get()))  # as each issue links it
+    check("newsletter-unsubscribe")
+
+    assert failures == {}
+
+
+def test_the_back_office_pages_meet_wcag_21_aa(page, site, django_user_model):
+    """Editors and the Aboverwaltung work with screen readers too: lists and forms of the admin."""
+    django_user_model.objects.create_superuser("chefin", "chefin@example.org", PASSWORD)
+    article, vendor = site["article"], site["vendor"]
+    make_renditions(article.lead_image)
+    campaign = make_campaign(advertiser=vendor)
+    erika = make_subscriber(name="Erika Mustermann")
+    make_subscription(erika, make_plan(name="Digital, monatlich"))
+    log_in(page, "chefin")
+    pages = {
+        "admin-home": "/admin/",
+        "admin-articles": "/admin/articles/article/",
+        "admin-article-add": "/admin/articles/article/add/",
+        "admin-article": f"/admin/articles/article/{article.pk}/change/",
+        "admin-planning": "/admin/articles/article/planung/",
+        "admin-images": "/admin/articles/image/",
+        "admin-image-picker": "/admin/articles/image/auswahl/?CKEditorFuncNum=1",
+        "admin-vendor": f"/admin/ads/vendor/{vendor.pk}/change/",
+        "admin-campaign": f"/admin/ads/campaign/{campaign.pk}/change/",
+        "admin-plans": "/admin/subscriptions/plan/",
+        "admin-subscriptions": "/admin/subscriptions/subscription/",
+        "admin-subscriber": f"/admin/subscriptions/subscriber/{erika.pk}/change/",
+        "admin-declarations": "/admin/subscriptions/declaration/",
+        "admin-outbox": "/admin/subscriptions/outgoingmail/",
+        "admin-legal-text": f"/admin/portal/legaltext/{LegalText.objects.first().pk}/change/",
+    }
+    failures = {}
+    for name, url in pages.items():
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("#content h1, #content-main").count() > 0, name
+        if found := violations(page):
+            failures[name] = found
+        screenshot(page, name)
+
+    assert failures == {}
+    # What the fixes give a screen reader on the article form.
+    page.goto(pages["admin-article"])
+    assert page.get_by_role("textbox", name="Text").count() == 1
+    assert page.get_by_role("combobox", name=re.compile(r"^Bereich:? Politik$")).count() == 1
+    assert page.get_by_label("Datum").count() == 1
