@@ -145,8 +145,8 @@ def test_pages_fit_narrow_screens_and_200_percent_zoom_without_sideways_scrollin
     page, site, width
 ):
     page.set_viewport_size({"width": width, "height": 800})
-    for name in ("home", "article", "cancel", "it-guide", "order", "search"):
-        page.goto(page_types(site)[name])
+    for name, url in page_types(site).items():
+        page.goto(url)
         page.wait_for_load_state("networkidle")
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
