@@ -34,11 +34,19 @@ def chromium():
         browser.close()
 
 
+def browser_settings(live_server):
+    """A German reader's browser: German dates in date fields, Berlin time in the admin."""
+    return {
+        "viewport": {"width": 1280, "height": 900},
+        "base_url": live_server.url,
+        "locale": "de-DE",
+        "timezone_id": "Europe/Berlin",
+    }
+
+
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url
-    )
+    context = chromium.new_context(**browser_settings(live_server))
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

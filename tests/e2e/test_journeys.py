@@ -12,6 +12,7 @@ from articles.images import make_renditions
 from articles.models import Article
 from subscriptions.models import Declaration, NewsletterConsent, Subscription
 from tests.conftest import PASSWORD, make_staff
+from tests.e2e.conftest import browser_settings
 from tests.factories import (
     make_article,
     make_campaign,
@@ -267,7 +268,7 @@ def test_an_editor_writes_an_article_the_chief_publishes_it_and_readers_see_it(
     )
     assert f'data-file="{picture.pk}"' in article.body
 
-    chief = chromium.new_context(base_url=live_server.url).new_page()
+    chief = chromium.new_context(**browser_settings(live_server)).new_page()
     log_in(chief, "chefin")
     chief.goto(f"/admin/articles/article/{article.pk}/change/")
     chief.get_by_label("Status").select_option(label="Veröffentlicht")
