@@ -3,13 +3,20 @@
 A declaration, an order or a sign-up and its e-mail are committed together;
 the sending happens only after the commit (and again, by the worker, if the
 mail server refused). A mail server that is down loses nothing.
+
+Within a request the sending waits until the answer has gone out (Django
+sends request_finished when the server closes the response): a slow mail
+server does not hold up the receipt page, and the login-link form answers
+as fast for an unknown address as for a subscriber's.
 """
 
+import contextvars
 import datetime
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -41,8 +48,42 @@ def queue(purpose, to, template, context, headers=None):
         body_html=render_to_string(f"subscriptions/mail/{template}.html", context),
         headers=headers or {},
     )
-    transaction.on_commit(lambda: deliver(mail.pk))
+    transaction.on_commit(lambda: deliver_soon(mail.pk))
     return mail
+
+
+# The mails committed during the current request, sent once it is answered;
+# None outside a request (management commands, the worker, tests' callbacks).
+_after_response = contextvars.ContextVar("mail_after_response", default=None)
+
+
+def deliver_soon(pk):
+    """Send after the answer when inside a request, otherwise at once."""
+    waiting = _after_response.get()
+    if waiting is None:
+        deliver(pk)
+    else:
+        waiting.append(pk)
+
+
+def collect_during_requests():
+    """Connected once, from SubscriptionsConfig.ready()."""
+    request_started.connect(_collect, dispatch_uid="subscriptions.mail.collect")
+    request_finished.connect(_send_collected, dispatch_uid="subscriptions.mail.send_collected")
+
+
+def _collect(**kwargs):
+    _after_response.set([])
+
+
+def _send_collected(**kwargs):
+    waiting = _after_response.get()
+    _after_response.set(None)
+    for pk in waiting or ():
+        try:
+            deliver(pk)
+        except Exception:  # the database, say: the mail stays queued for the worker
+            logger.exception("Mail %s left for the worker", pk)
 
 
 def deliver(pk):

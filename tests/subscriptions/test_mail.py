@@ -1,10 +1,14 @@
 """The outbox: mail goes out only after the commit, and what fails is tried again."""
 
+import contextlib
 import io
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.core.management import call_command
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from django.test import RequestFactory
 from django.utils import timezone
 
 from subscriptions import mail
@@ -125,3 +129,52 @@ def test_after_an_outage_one_round_of_the_worker_sends_everything_due(settings, 
 
     assert len(mailoutbox) == BATCH + 5
     assert not OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED).exists()
+
+
+@contextlib.contextmanager
+def wsgi_server_steps():
+    """A WSGI server's request signals, without closing the test's database connection
+    (as Django's test client does it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def answer_without_closing(path, data):
+    """What a WSGI server does up to sending the answer: the response, not yet closed."""
+    environ = RequestFactory().post(path, data).environ
+    request = WSGIRequest(environ)
+    request._dont_enforce_csrf_checks = True
+    request_started.send(sender=WSGIHandler, environ=environ)
+    return WSGIHandler().get_response(request)
+
+
+def test_the_answer_is_complete_before_the_mail_server_is_asked(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """A slow mail server does not hold up the page, and a known address answers as fast."""
+    subscriber = make_subscriber(email="erika@example.org")
+
+    with wsgi_server_steps():
+        with django_capture_on_commit_callbacks(execute=True):  # the view's commit
+            response = answer_without_closing("/abo/", {"email": "erika@example.org"})
+        queued = list(OutgoingMail.objects.values_list("to", "state"))
+        sent_before_close = len(mailoutbox)
+        response.close()  # the server has written the answer
+
+    assert response["Location"] == "/abo/?gesendet=1"
+    assert queued == [(subscriber.email, OutgoingMail.State.QUEUED)]
+    assert sent_before_close == 0
+    assert [m.to for m in mailoutbox] == [["erika@example.org"]]
+    assert OutgoingMail.objects.get().state == OutgoingMail.State.SENT
+
+
+def test_outside_a_request_the_mail_goes_at_once(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_login(make_subscriber())
+
+    assert len(mailoutbox) == 1
