@@ -1,4 +1,5 @@
-"""make faults: what readers see while PostgreSQL restarts, Redis is gone, a worker is killed.
+"""make faults: what readers see while PostgreSQL restarts, Redis is gone, a worker is killed,
+and how the subscriber forms answer while the mail server is slow.
 
 A small site of its own (var/faults/: embedded PostgreSQL with the demo
 content, a private redis-server on port 6391 if the machine has one) under
@@ -58,6 +59,7 @@ def setup():
         check=True,
     )
     call_command("seed_demo", "--if-empty", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_subscriptions_demo", "--if-empty", stdout=open(os.devnull, "w"))  # noqa: SIM115
     from articles.models import Article
 
     article = Article.objects.published().order_by("-publish_at").first()
@@ -271,6 +273,7 @@ class SmtpSink(socketserver.ThreadingTCPServer):
 
 class SmtpHandler(socketserver.StreamRequestHandler):
     def handle(self):
+        time.sleep(getattr(self.server, "delay", 0))  # a slow relay: the greeting takes its time
         self.wfile.write(b"220 sink\r\n")
         while line := self.rfile.readline():
             command = line.strip().upper()
@@ -313,6 +316,68 @@ def mail_server_returns(env):
     print(
         f"{'mail server back, worker round':<34} {count} mails waited, {sink.received} delivered "
         f"in {time.monotonic() - started:.1f} s, {left} still waiting"
+    )
+
+
+DEMO_SUBSCRIBERS = [
+    "erika.mustermann@example.org",
+    "max.beispiel@example.org",
+    "s.vorbild@example.org",
+]
+
+
+def login_link_requests(rounds=4, pause=2.2):
+    """Seconds until the answer, for subscribers' addresses and for unknown ones, alternating.
+
+    Each known address is asked ``rounds`` times (the limit is 5 an hour);
+    after each, a pause longer than the mail server's delay, so that the next
+    request finds a worker free (a sync worker sends the mail after answering).
+    The median leaves out the first request of each worker, which is slower.
+    """
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    times = {"known": [], "unknown": []}
+    n = 0
+    for _ in range(rounds):
+        for known in DEMO_SUBSCRIBERS:
+            n += 1
+            for kind, email in (("unknown", f"niemand{n}@example.org"), ("known", known)):
+                opener = urllib.request.build_opener(
+                    urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+                )
+                opener.addheaders = [("Host", "localhost"), ("X-Forwarded-For", f"10.9.{n}.1")]
+                form = opener.open(f"http://127.0.0.1:{PORT}/abo/", timeout=30).read().decode()
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+                data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "email": email})
+                started = time.monotonic()
+                opener.open(f"http://127.0.0.1:{PORT}/abo/", data=data.encode(), timeout=30).read()
+                times[kind].append(time.monotonic() - started)
+            time.sleep(pause)
+    return {kind: sorted(values)[len(values) // 2] for kind, values in times.items()}
+
+
+def slow_mail_server(env):
+    """A mail server that takes 2 s to answer: the forms still answer at once, alike for all."""
+    sink = SmtpSink()
+    sink.delay = 2.0
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    server = gunicorn(
+        {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.server_address[1])}
+    )
+    try:
+        median = login_link_requests()
+        time.sleep(sink.delay + 1)  # the mails go out after the answers
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        sink.shutdown()
+    print(
+        f"{'mail server slow (2 s per mail)':<34} login-link request answered in "
+        f"{median['known'] * 1000:.0f} ms for a subscriber's address, "
+        f"{median['unknown'] * 1000:.0f} ms for an unknown one (median of 12; ratio "
+        f"{median['known'] / median['unknown']:.2f}); {sink.received} login mails delivered"
     )
 
 
@@ -402,6 +467,9 @@ def main():
             mail_server_returns(env)
         else:
             print("load phase skipped: it needs wrk (apt-get install wrk)")
+        server.terminate()
+        server.wait(timeout=30)
+        slow_mail_server(env)
     finally:
         server.terminate()
         server.wait(timeout=30)
