@@ -555,7 +555,11 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             if count:
                 self.message_user(
                     request,
-                    _("„%(subject)s“ geht an %(count)d Empfänger.")
+                    _(
+                        "„%(subject)s“ geht an %(count)d Empfänger. Der Mail-Versand "
+                        "schickt die E-Mails in den nächsten Minuten; unter „E-Mails“ "
+                        "sehen Sie, wie weit er ist."
+                    )
                     % {"subject": issue.subject, "count": count},
                 )
             else:

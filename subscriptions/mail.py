@@ -32,10 +32,13 @@ MAX_ATTEMPTS = 8
 RETRY_MINUTES = [1, 5, 15, 60, 180, 360, 720]
 
 
-def queue(purpose, to, template, context, headers=None):
+def queue(purpose, to, template, context, headers=None, send_now=True):
     """Write the mail from ``<template>.txt`` and ``.html``; send it after the commit.
 
-    The first line of the text template is the subject.
+    The first line of the text template is the subject. ``send_now=False``
+    leaves the sending to the worker (manage.py deliver_mail): for bulk mail,
+    which would otherwise keep an app process busy after its answer, and
+    could be cut off by gunicorn's timeout.
     """
     context = {"portal_name": settings.PORTAL_NAME, **context}
     text = render_to_string(f"subscriptions/mail/{template}.txt", context).strip()
@@ -48,7 +51,8 @@ def queue(purpose, to, template, context, headers=None):
         body_html=render_to_string(f"subscriptions/mail/{template}.html", context),
         headers=headers or {},
     )
-    transaction.on_commit(lambda: deliver_soon(mail.pk))
+    if send_now:
+        transaction.on_commit(lambda: deliver_soon(mail.pk))
     return mail
 
 

@@ -23,7 +23,10 @@ def unsubscribe_path(consent):
 
 
 def send_issue(issue, base_url):
-    """Queue the issue for everyone subscribed now; return how many. An issue goes out once."""
+    """Queue the issue for everyone subscribed now; return how many. An issue goes out once.
+
+    The mail worker (manage.py deliver_mail) sends them, in rounds of its batch size.
+    """
     base = base_url.rstrip("/")
     with transaction.atomic():
         claimed = NewsletterIssue.objects.filter(pk=issue.pk, sent_at__isnull=True).update(
@@ -53,6 +56,7 @@ def send_issue(issue, base_url):
                     "List-Unsubscribe": f"<{url}>",
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 },
+                send_now=False,  # thousands of mails: the worker's job
             )
             count += 1
     return count
