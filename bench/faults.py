@@ -332,7 +332,10 @@ def login_link_requests(rounds=4, pause=2.2):
     Each known address is asked ``rounds`` times (the limit is 5 an hour);
     after each, a pause longer than the mail server's delay, so that the next
     request finds a worker free (a sync worker sends the mail after answering).
-    The median leaves out the first request of each worker, which is slower.
+    The median is robust to the slower first request each worker serves.
+    (With a single worker, the request after a subscriber's would wait for
+    that worker to finish sending: the answer no longer waits for the mail
+    server, but the worker still does.)
     """
     import http.cookiejar
     import urllib.parse

@@ -3,6 +3,7 @@
 // - the rich-text editor's text box, named by its field's label;
 // - the autocomplete fields (select2), named by their label and value;
 // - fields in table rows (inline rows, editable lists), named by their column;
+// - date and time fields, named by their field and "Datum"/"Zeit";
 // - the help icons of the two-list selector.
 // Widgets appear late (select2, the editor) or on demand (a new inline row),
 // so this runs again whenever the page changes.
@@ -49,14 +50,32 @@
     });
   }
 
+  function nameDateTimes() {
+    // Django's label of a date-and-time field points at neither input; each
+    // input has its own "Datum:"/"Zeit:" label (split_datetime.html). Both
+    // together say which: "Beginn: Datum", "Ende: Zeit".
+    document.querySelectorAll("p.datetime").forEach((pair) => {
+      const row = pair.closest(".fieldBox, .form-row");
+      const label = row && row.querySelector("label:not([for])");
+      if (!label) return;
+      if (!label.id) label.id = `${pair.querySelector("input[id]").id}-field-label`;
+      pair.querySelectorAll("input[id]").forEach((input) => {
+        const own = pair.querySelector(`label[for="${input.id}"]`);
+        if (own) input.setAttribute("aria-labelledby", `${label.id} ${labelId(own)}`);
+      });
+    });
+  }
+
   function nameTableCells() {
     document.querySelectorAll("table").forEach((table) => {
       const heads = table.tHead && table.tHead.rows[0];
       if (!heads) return;
       // Column positions, counting colspans in the head.
       const columns = [];
+      // A sortable list's head also holds the sort priority ("1"): only its text.
       Array.from(heads.cells).forEach((th) => {
-        for (let i = 0; i < th.colSpan; i++) columns.push(th.textContent.trim());
+        const text = (th.querySelector(".text") || th).textContent.replace(/\s+/g, " ").trim();
+        for (let i = 0; i < th.colSpan; i++) columns.push(text);
       });
       Array.from(table.tBodies).forEach((body) => Array.from(body.rows).forEach((row) => {
         let column = 0;
@@ -85,6 +104,7 @@
     nameTooltips();
     nameEditors();
     nameAutocompletes();
+    nameDateTimes();
     nameTableCells();
   }
 

@@ -271,6 +271,7 @@ def test_the_back_office_pages_meet_wcag_21_aa(page, site, django_user_model):
         "admin-article": f"/admin/articles/article/{article.pk}/change/",
         "admin-planning": "/admin/articles/article/planung/",
         "admin-images": "/admin/articles/image/",
+        "admin-sections": "/admin/articles/section/",
         "admin-image-picker": "/admin/articles/image/auswahl/?CKEditorFuncNum=1",
         "admin-vendor": f"/admin/ads/vendor/{vendor.pk}/change/",
         "admin-campaign": f"/admin/ads/campaign/{campaign.pk}/change/",
@@ -295,4 +296,8 @@ def test_the_back_office_pages_meet_wcag_21_aa(page, site, django_user_model):
     page.goto(pages["admin-article"])
     assert page.get_by_role("textbox", name="Text").count() == 1
     assert page.get_by_role("combobox", name=re.compile(r"^Bereich:? Politik$")).count() == 1
-    assert page.get_by_label("Datum").count() == 1
+    assert page.get_by_role("textbox", name=re.compile(r"^Veröffentlichung:? Datum")).count() == 1
+    page.goto(pages["admin-campaign"])
+    assert page.get_by_role("textbox", name=re.compile(r"^Ende:? Zeit")).count() == 1
+    page.goto(pages["admin-sections"])  # a sortable list with editable positions
+    assert page.get_by_role("spinbutton", name="Position", exact=True).count() == 1

@@ -140,6 +140,9 @@ def wsgi_server_steps():
     try:
         yield
     finally:
+        # A response the test did not get to close: end its request all the
+        # same, or later tests on this thread would hold back their mail.
+        request_finished.send(sender=WSGIHandler)
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
