@@ -137,6 +137,17 @@ def test_forms_in_their_error_state_meet_wcag_21_aa_and_link_errors_to_fields(
     first = errors.first.get_attribute("id")
     assert page.locator(f'[aria-describedby~="{first}"]').count() == 1
     assert violations(page) == []
+    # A screen reader starts with "Fehler: …" and the summary, whose first link
+    # leads to the first field in error.
+    assert page.title().startswith("Fehler: ")
+    assert page.evaluate("document.activeElement.classList.contains('form-alert')")
+    summary = page.locator(".form-alert li a")
+    assert summary.count() == errors.count()
+    summary.first.click()
+    described = page.evaluate("document.activeElement.getAttribute('aria-describedby') || ''")
+    assert first in described.split() or page.evaluate(
+        f"document.activeElement.closest('[aria-describedby~=\"{first}\"]') !== null"
+    )
     screenshot(page, "error" + url.replace("/", "-").rstrip("-"))
 
 
@@ -226,7 +237,7 @@ def test_pages_reached_only_by_taking_a_step_meet_wcag_21_aa(page, site, mailout
     check("error-address")
     page.get_by_label("Neue E-Mail-Adresse").fill("erika@")
     page.get_by_role("button", name="Bestätigungslink senden").click()
-    assert page.get_by_text("Bitte gültige E-Mail-Adresse eingeben.").is_visible()
+    assert page.get_by_text("Bitte gültige E-Mail-Adresse eingeben.", exact=True).is_visible()
     check("error-new-email")
     page.goto("/abo/anmelden/ausgedacht/")
     check("link-invalid")

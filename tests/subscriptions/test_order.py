@@ -73,6 +73,10 @@ def test_bad_input_is_refused_at_the_field_and_what_was_typed_stays(client, plan
     assert 'id="id_email_error">Bitte gültige E-Mail-Adresse eingeben.' in html
     assert 'value="Rathausplatz 1"' in html
     assert Subscription.objects.count() == 0
+    # The summary at the top names every error and links to its field.
+    assert "<title>Fehler: Abonnement bestellen" in html
+    assert '<a href="#id_postcode">PLZ: Bitte eine PLZ aus 4 oder 5 Ziffern angeben.</a>' in html
+    assert '<a href="#id_terms">Bitte bestätigen Sie die Bedingungen, um zu bestellen.</a>' in html
 
 
 def test_an_order_sent_twice_is_one_contract(
