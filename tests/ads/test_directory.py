@@ -112,6 +112,7 @@ def test_nonsense_gets_a_clear_empty_answer(client, guide, params, status, messa
     html = main_content(response)
     assert message in html
     assert "vendor-card" not in html
+    assert ("<title>Fehler: " in response.content.decode()) == (status != 200)
 
 
 def test_pages_keep_the_filters(client, guide, monkeypatch):

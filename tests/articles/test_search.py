@@ -420,8 +420,11 @@ def test_the_search_page_needs_a_constant_number_of_queries(
 def test_bad_input_gets_a_clear_answer(client, archive, params, status, message):
     response = client.get(SEARCH, params)
 
+    html = response.content.decode()
     assert response.status_code == status
-    assert message in response.content.decode()
+    assert message in html
+    # What a screen reader reads first says whether the request went wrong.
+    assert ("<title>Fehler: " in html) == (status == 400)
 
 
 @settings(
