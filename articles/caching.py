@@ -69,6 +69,13 @@ def content_fingerprint():
     )
 
 
+def request_fingerprint(request):
+    """The content fingerprint, read once per request (base.html's fragments use it too)."""
+    if getattr(request, "content_fingerprint", None) is None:
+        request.content_fingerprint = content_fingerprint()
+    return request.content_fingerprint
+
+
 def cached_while_unchanged(view=None, *, params=(), period=None):
     """Serve a GET from the cache as long as the content fingerprint is the same.
 

@@ -24,14 +24,19 @@ def _end_of(day):
     return _start_of(day + datetime.timedelta(days=1))
 
 
+def section_list():
+    """[(pk, slug, name), ...] of every section, in menu order."""
+    return list(Section.objects.values_list("pk", "slug", "name"))
+
+
 class ArticleSearchFilter(django_filters.FilterSet):
     # Section, kind and tag are looked up in the search index's facets
     # (Article.search_facets), so a narrowed search reads only what it shows.
-    bereich = django_filters.ModelChoiceFilter(
+    # The choices are the sections as of the content version (see __init__).
+    bereich = django_filters.ChoiceFilter(
         label=_("Bereich"),
         method="filter_section",
-        queryset=Section.objects.all(),
-        to_field_name="slug",
+        choices=[],
         empty_label=_("Alle Bereiche"),
     )
     art = django_filters.ChoiceFilter(
@@ -61,8 +66,16 @@ class ArticleSearchFilter(django_filters.FilterSet):
             return queryset.none()
         return queryset.filter(search_facets=facets(f"t{tag.pk}"))
 
-    def filter_section(self, queryset, name, section):
-        return queryset.filter(search_facets=facets(f"s{section.pk}"))
+    def __init__(self, data=None, queryset=None, *, sections=None, **kwargs):
+        """``sections``: [(pk, slug, name), ...] in menu order; else read from the database."""
+        super().__init__(data, queryset, **kwargs)
+        if sections is None:
+            sections = section_list()
+        self.section_pks = {slug: pk for pk, slug, _name in sections}
+        self.filters["bereich"].extra["choices"] = [(slug, name) for _pk, slug, name in sections]
+
+    def filter_section(self, queryset, name, slug):
+        return queryset.filter(search_facets=facets(f"s{self.section_pks[slug]}"))
 
     def filter_kind(self, queryset, name, kind):
         return queryset.filter(search_facets=facets(f"k{kind}"))

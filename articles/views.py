@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
@@ -19,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import pdf
-from articles.filters import ArticleSearchFilter
+from articles.caching import CACHE_SECONDS, request_fingerprint
+from articles.filters import ArticleSearchFilter, section_list
 from articles.models import Article, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, search, with_highlights
 
@@ -326,7 +328,13 @@ SEARCH_PAGE_SIZE = 20
 def search_view(request):
     """Suche: full text with filters, by relevance or date, highlighted."""
     text = " ".join(request.GET.get("q", "").split())
-    filters = ArticleSearchFilter(request.GET, queryset=Article.objects.published())
+    # The section menu of the filters, from the cache while the content is unchanged.
+    sections = cache.get_or_set(
+        f"search:sections:{request_fingerprint(request)}", section_list, CACHE_SECONDS
+    )
+    filters = ArticleSearchFilter(
+        request.GET, queryset=Article.objects.published(), sections=sections
+    )
     context = {
         "query": text,
         "filters": filters,
