@@ -65,7 +65,19 @@ def fingerprint(html):
 
 
 def stored_name(article, html):
-    return f"pdf/{article.pk}/{fingerprint(html)}.pdf"
+    return stored_name_for(article.pk, fingerprint(html))
+
+
+def stored_name_for(pk, digest):
+    return f"pdf/{pk}/{digest}.pdf"
+
+
+def stored(name):
+    """The stored PDF's bytes, or None when there is none (yet, or any more)."""
+    if not default_storage.exists(name):  # on S3 as on disk
+        return None
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
 
 
 def render(html, base_url):
@@ -83,15 +95,13 @@ def get_or_render(article, html, base_url):
     article's older PDFs removed.
     """
     name = stored_name(article, html)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
-            return handle.read(), True
+    if (data := stored(name)) is not None:
+        return data, True
     with render_slot():
         # Readers of a newsletter ask for the same PDF at once: whoever waited
         # for a slot may find it rendered and stored by then.
-        if default_storage.exists(name):
-            with default_storage.open(name, "rb") as handle:
-                return handle.read(), True
+        if (data := stored(name)) is not None:
+            return data, True
         data = render(html, base_url)
         default_storage.save(name, ContentFile(data))
     folder = f"pdf/{article.pk}"

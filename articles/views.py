@@ -161,14 +161,41 @@ class ArticlePrintView(ArticleDetailView):
 
 
 def article_pdf(request, pk, slug):
-    """The article as an A4 PDF to download, rendered once per version of it."""
+    """The article as an A4 PDF to download, rendered once per version of it.
+
+    The PDF's identity is the hash of its HTML. While the content is unchanged
+    that hash is remembered, so a repeated download reads the stored file
+    without loading the article or rendering its HTML again.
+    """
+    # The HTML holds the article's absolute address: one entry per host and scheme.
+    known_key = (
+        f"pdf:known:{pk}:{request.scheme}:{request.get_host()}:{request_fingerprint(request)}"
+    )
+    known = cache.get(known_key)
+    if known is not None and known["slug"] == slug:
+        not_modified = get_conditional_response(
+            request, etag=quote_etag(known["hash"]), last_modified=known["modified"]
+        )
+        if not_modified is not None:
+            return not_modified
+        data = pdf.stored(pdf.stored_name_for(pk, known["hash"]))
+        if data is not None:
+            return pdf_response(data, slug, known["hash"], known["modified"], cached=True)
+
     article = get_object_or_404(Article.objects.published().for_page(), pk=pk)
     if slug != article.slug:
         return redirect(article.get_pdf_url(), permanent=True)
     html = render_to_string("articles/article_pdf.html", print_context(request, article), request)
-    etag = quote_etag(pdf.fingerprint(html))
+    digest = pdf.fingerprint(html)
     last_modified = int(article.modified_at.timestamp())
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    cache.set(
+        known_key,
+        {"slug": article.slug, "hash": digest, "modified": last_modified},
+        CACHE_SECONDS,
+    )
+    not_modified = get_conditional_response(
+        request, etag=quote_etag(digest), last_modified=last_modified
+    )
     if not_modified is not None:
         return not_modified
     try:
@@ -177,11 +204,15 @@ def article_pdf(request, pk, slug):
         response = render(request, "articles/pdf_busy.html", status=503)
         response["Retry-After"] = "5"
         return response
+    return pdf_response(data, article.slug, digest, last_modified, cached=cached)
+
+
+def pdf_response(data, slug, digest, last_modified, cached):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{article.slug}.pdf"
+        as_attachment=True, filename=f"{slug}.pdf"
     )
-    response["ETag"] = etag
+    response["ETag"] = quote_etag(digest)
     response["Last-Modified"] = http_date(last_modified)
     response["X-PDF-Cache"] = "hit" if cached else "miss"
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)

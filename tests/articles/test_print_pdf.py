@@ -272,3 +272,37 @@ def test_the_fetcher_reads_our_media_and_static_files(sachsen):
 
     assert picture.read()[:3] == b"\xff\xd8\xff"  # a JPEG
     assert b"@page" in css.read()
+
+
+def test_a_repeated_download_reads_the_stored_pdf_without_loading_the_article(
+    client, sachsen, django_assert_max_num_queries
+):
+    first = client.get(sachsen.get_pdf_url())
+
+    with django_assert_max_num_queries(1):  # the content fingerprint, nothing more
+        again = client.get(sachsen.get_pdf_url())
+
+    assert again["X-PDF-Cache"] == "hit"
+    assert (again["ETag"], again.content) == (first["ETag"], first.content)
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+
+
+def test_a_pdf_taken_back_is_gone_at_once_though_its_file_was_remembered(client, sachsen):
+    assert client.get(sachsen.get_pdf_url()).status_code == 200
+
+    sachsen.status = Article.Status.UNPUBLISHED
+    sachsen.save()
+
+    assert client.get(sachsen.get_pdf_url()).status_code == 404
+
+
+def test_a_pdf_whose_file_went_missing_is_rendered_again(client, sachsen):
+    first = client.get(sachsen.get_pdf_url())
+    _, files = default_storage.listdir(f"pdf/{sachsen.pk}")
+    default_storage.delete(f"pdf/{sachsen.pk}/{files[0]}")
+
+    again = client.get(sachsen.get_pdf_url())
+
+    assert again.status_code == 200
+    assert again["X-PDF-Cache"] == "miss"
+    assert again["ETag"] == first["ETag"]
