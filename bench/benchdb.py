@@ -1,7 +1,11 @@
-"""The benchmarks' database: its own embedded PostgreSQL under var/bench/, or BENCH_DATABASE_URL."""
+"""The benchmarks' database (its own embedded PostgreSQL under var/bench/, or
+BENCH_DATABASE_URL) and the gunicorn they all measure against."""
 
 import os
+import subprocess
 import sys
+import time
+from http.client import HTTPConnection
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
@@ -160,3 +164,26 @@ def ensure_subscribers(count):
             )  # fmt: skip
             contracts.append(contract)
         Subscription.objects.bulk_create(contracts, batch_size=5000)
+
+
+def start_gunicorn(port, env, log_path, workers=3, timeout=30):
+    """gunicorn serving portal.wsgi on 127.0.0.1:``port``, returned once /healthz/ answers.
+
+    Its output goes to ``log_path`` (None: discarded). The caller stops it.
+    """
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    command = [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", str(workers)]
+    command += ["-b", f"127.0.0.1:{port}", "--timeout", str(timeout)]
+    server = subprocess.Popen(command, cwd=BASE, env=env, stdout=log, stderr=log)
+    for _ in range(300):
+        try:
+            connection = HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz/", headers={"Host": "localhost"})
+            connection.getresponse().read()
+            return server
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError(f"gunicorn did not start; see {log_path}")

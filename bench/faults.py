@@ -23,6 +23,8 @@ import time
 from http.client import HTTPConnection
 from pathlib import Path
 
+from benchdb import start_gunicorn
+
 BASE = Path(__file__).resolve().parent.parent
 VAR = BASE / "var" / "faults"
 PORT, REDIS_PORT = 8793, 6391
@@ -128,36 +130,8 @@ def report(name, answers, fault_at=None):
     )
 
 
-def gunicorn(env):
-    log = open(VAR / "gunicorn.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "-w",
-            "3",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--timeout",
-            "30",
-        ],
-        cwd=BASE,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    for _ in range(300):
-        try:
-            connection = HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/healthz/")
-            connection.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError(f"gunicorn did not start; see {log.name}")
+def gunicorn(env, log_name="gunicorn.log"):
+    return start_gunicorn(PORT, env, VAR / log_name)
 
 
 def post_cancellations(seconds, results):
@@ -366,8 +340,10 @@ def slow_mail_server(env):
     sink = SmtpSink()
     sink.delay = 2.0
     threading.Thread(target=sink.serve_forever, daemon=True).start()
+    # A log of its own: the main run's log is read for its errors at the end.
     server = gunicorn(
-        {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.server_address[1])}
+        {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.server_address[1])},
+        "gunicorn-slow-mail.log",
     )
     try:
         median = login_link_requests()

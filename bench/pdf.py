@@ -18,7 +18,6 @@ Uses the database of bench/admin.py under var/bench/ (or BENCH_DATABASE_URL).
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -26,7 +25,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from benchdb import BASE, setup_django
+from benchdb import setup_django, start_gunicorn
 
 PORT = 8765
 WORKERS, SLOTS, WAIT_MS = 4, 2, 300
@@ -144,20 +143,10 @@ def part_two(burst):
         "PORTAL_PDF_WAIT_MS": str(WAIT_MS),
         "DJANGO_DEBUG": "0",
     }
-    server = subprocess.Popen(
-        [str(BASE / ".venv" / "bin" / "gunicorn"), "portal.wsgi", "-w", str(WORKERS),
-         "-b", f"127.0.0.1:{PORT}", "--timeout", "60"],
-        cwd=BASE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server = start_gunicorn(PORT, env, None, workers=WORKERS, timeout=60)
     base_url = f"http://127.0.0.1:{PORT}"
     page_url = base_url + articles[0].get_absolute_url()
     try:
-        for _ in range(100):
-            try:
-                get(base_url + "/")
-                break
-            except OSError:
-                time.sleep(0.2)
         for _ in range(20):  # warm every worker
             get(page_url)
         before = [get(page_url)[1] for _ in range(40)]

@@ -128,36 +128,10 @@ def server_env(**extra):
 
 @contextlib.contextmanager
 def gunicorn(port, env):
-    log = open(VAR / f"gunicorn-{port}.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "-w",
-            str(WORKERS),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--max-requests",
-            "0",
-        ],
-        cwd=BASE,
-        env=env,
-        stdout=log,
-        stderr=log,
+    server = benchdb.start_gunicorn(
+        port, env, VAR / f"gunicorn-{port}.log", workers=WORKERS, timeout=60
     )
     try:
-        for _ in range(300):
-            try:
-                get(port, "/robots.txt")
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError(f"gunicorn did not start; see {log.name}") from None
-                time.sleep(0.1)
         yield server
     finally:
         server.terminate()
@@ -165,7 +139,6 @@ def gunicorn(port, env):
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-        log.close()
 
 
 def get(port, path):
