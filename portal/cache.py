@@ -45,10 +45,6 @@ def _default(key, default=None, *args, **kwargs):
     return default
 
 
-def _compute(key, default, *args, **kwargs):
-    return default() if callable(default) else default
-
-
 class ForgivingRedisCache(RedisCache):
     _paused_until = 0.0
 
@@ -58,7 +54,6 @@ class ForgivingRedisCache(RedisCache):
     delete = _forgiving("delete", False)
     get_many = _forgiving("get_many", {})
     set_many = _forgiving("set_many", [])
-    get_or_set = _forgiving("get_or_set", _compute)
     # A rate-limit count that cannot be read counts as the first.
     incr = _forgiving("incr", 1)
     touch = _forgiving("touch", False)

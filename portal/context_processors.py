@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from articles.caching import content_fingerprint
+from articles.caching import request_fingerprint
 from articles.models import Article, Section
 
 LATEST_COUNT = 8
@@ -20,9 +20,7 @@ def site(request):
     return {
         # Keys the page fragments every page shares (base.html): it changes
         # with anything readers would see. A cached reader page has it already.
-        "content_version": SimpleLazyObject(
-            lambda: getattr(request, "content_fingerprint", None) or content_fingerprint()
-        ),
+        "content_version": SimpleLazyObject(lambda: request_fingerprint(request)),
         "canonical_url": canonical,
         "portal_name": settings.PORTAL_NAME,
         "portal_claim": settings.PORTAL_CLAIM,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
+from django.urls.converters import StringConverter
 from django.views.static import serve
 
 from ads.sitemaps import VendorSitemap
@@ -9,22 +10,17 @@ from articles import feeds
 from articles.caching import cached_while_unchanged
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from portal import views
+from portal.models import LegalText
 
 admin.site.site_header = f"{settings.PORTAL_NAME}: Redaktion"
 admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = "Übersicht"
 
 
-class LegalKindConverter:
+class LegalKindConverter(StringConverter):
     """Only the legal texts' own addresses: /datenschutz/, /barrierefreiheit/, /agb/."""
 
-    regex = "datenschutz|barrierefreiheit|agb"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
+    regex = "|".join(LegalText.Kind.values)
 
 
 register_converter(LegalKindConverter, "any_legal")
