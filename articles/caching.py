@@ -12,7 +12,6 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 
 from ads.placement import last_boundary
-from ads.templatetags import ads as ad_tags
 from articles.models import Article, ContentState
 
 # Longest a cached response lives; any change to the content ends it sooner.
@@ -47,8 +46,10 @@ def content_fingerprint():
     - the newest visible publish time, which moves when a scheduled article
       reaches its time with no write at all;
     - the latest campaign start or end passed, when ad places appear or go;
-    - the quarter hour of the IT-Guide Plus box and the day (vendor listings
-      run by dates).
+    - the day (vendor listings run by dates).
+
+    The IT-Guide Plus box's quarter hour is not part of it: only pages that
+    show the box change with it (see ``serve(turn=...)``).
 
     One small query; every process and machine reads the same value.
     """
@@ -63,7 +64,6 @@ def content_fingerprint():
             changes or 0,
             latest.timestamp() if latest else 0,
             ads.timestamp() if ads else 0,
-            ad_tags.plus_turn(),
             timezone.localdate(now).isoformat(),
         )
     )
@@ -98,8 +98,11 @@ def cached_while_unchanged(view=None, *, params=(), period=None):
     return wrapper
 
 
-def serve(request, render, params=(), period=None):
-    """The page from the cache, a 304, or ``render()``'s response stored for the next reader."""
+def serve(request, render, params=(), period=None, turn=None):
+    """The page from the cache, a 304, or ``render()``'s response stored for the next reader.
+
+    ``turn``: a callable whose value also renews the page (the Plus box's quarter hour).
+    """
     kept = QueryDict(mutable=True)
     for name in params:
         if name in request.GET:
@@ -107,8 +110,9 @@ def serve(request, render, params=(), period=None):
     request.GET = kept
     identity = f"{request.scheme}://{request.get_host()}{request.path}?{kept.urlencode()}"
     now = timezone.now().timestamp()
-    request.content_fingerprint = content_fingerprint()
-    state = request.content_fingerprint + (f"/{int(now // period)}" if period else "")
+    state = request_fingerprint(request) + (f"/{int(now // period)}" if period else "")
+    if turn is not None:
+        state += f"/{turn()}"
     digest = hashlib.sha256(f"{identity}|{state}".encode()).hexdigest()
     etag = quote_etag(digest[:32])
     not_modified = get_conditional_response(request, etag=etag)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from ads.templatetags import ads as ad_tags
 from articles.caching import request_fingerprint
 from articles.models import Article, Section
 
@@ -21,6 +22,8 @@ def site(request):
         # Keys the page fragments every page shares (base.html): it changes
         # with anything readers would see. A cached reader page has it already.
         "content_version": SimpleLazyObject(lambda: request_fingerprint(request)),
+        # Keys the IT-Guide Plus box's fragment with the content version.
+        "plus_turn": ad_tags.plus_turn(),
         "canonical_url": canonical,
         "portal_name": settings.PORTAL_NAME,
         "portal_claim": settings.PORTAL_CLAIM,

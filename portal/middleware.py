@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from ads.templatetags import ads as ad_tags
 from articles.caching import serve
 
 
@@ -73,7 +74,13 @@ class ReaderPageCacheMiddleware:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return None
-        return serve(request, lambda: view_func(request, *view_args, **view_kwargs), params)
+        # Every reader page shows the IT-Guide Plus box, which turns each quarter hour.
+        return serve(
+            request,
+            lambda: view_func(request, *view_args, **view_kwargs),
+            params,
+            turn=ad_tags.plus_turn,
+        )
 
 
 class HealthCheckMiddleware:

@@ -13,6 +13,7 @@ import redis
 from django.db import connection
 from django.utils import timezone
 
+from ads.templatetags import ads as ads_tags
 from articles.models import Article
 from portal.settings import BASE_DIR
 from tests.conftest import logged_in
@@ -140,6 +141,19 @@ def test_parameters_that_make_no_page_neither_fill_the_cache_nor_reach_it(client
     assert response["X-Cache"] == "hit"
     assert "<script>alert(1)" not in response.content.decode()
     assert "utm_source" not in response.content.decode()
+
+
+def test_a_quarter_hour_renews_the_pages_with_the_plus_box_and_nothing_else(
+    client, article, monkeypatch
+):
+    monkeypatch.setattr(ads_tags, "plus_turn", lambda: 1)
+    client.get("/")
+    client.get("/feed/rss/")
+    monkeypatch.setattr(ads_tags, "plus_turn", lambda: 2)
+
+    # The home page shows the box: a new choice; the feed does not: still the same.
+    assert client.get("/")["X-Cache"] == "miss"
+    assert client.get("/feed/rss/")["X-Cache"] == "hit"
 
 
 def test_errors_are_not_cached(client):
