@@ -1,12 +1,10 @@
 """The back office's admin site: Django's, with the login throttled against password guessing."""
 
-import hashlib
-
 from django.contrib import admin
 from django.core.cache import cache
 from django.template.response import TemplateResponse
 
-from subscriptions.ratelimit import client_address
+from subscriptions.ratelimit import client_address, count, counter
 
 # Failed logins allowed per address and user name, and per address alone,
 # within LOCK_SECONDS; then the login form refuses until the time is up.
@@ -18,13 +16,9 @@ LOCK_SECONDS = 15 * 60
 def _keys(request):
     address = client_address(request)
     username = request.POST.get("username", "").strip().lower()
-
-    def key(*parts):
-        return "admin-login:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
-
     return (
-        (key(address, username), FAILURES_PER_USER),
-        (key(address), FAILURES_PER_ADDRESS),
+        (counter("admin-login", address, username), FAILURES_PER_USER),
+        (counter("admin-login", address), FAILURES_PER_ADDRESS),
     )
 
 
@@ -46,9 +40,5 @@ class PortalAdminSite(admin.AdminSite):
             cache.delete(keys[0][0])
         else:
             for key, _limit in keys:
-                cache.add(key, 0, LOCK_SECONDS)
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired in between
-                    cache.set(key, 1, LOCK_SECONDS)
+                count(key, LOCK_SECONDS)
         return response

@@ -41,15 +41,22 @@ def exceeded(scope, *keys):
     limit, seconds = LIMITS[scope]
     over = False
     for key in keys:
-        if not key:
-            continue
-        digest = hashlib.sha256(f"{scope}:{key.strip().lower()}".encode()).hexdigest()[:32]
-        name = f"ratelimit:{scope}:{digest}"
-        cache.add(name, 0, timeout=seconds)
-        try:
-            count = cache.incr(name)
-        except ValueError:  # expired between add and incr
-            cache.add(name, 1, timeout=seconds)
-            count = 1
-        over = over or count > limit
+        if key:
+            over = count(counter(scope, key.strip().lower()), seconds) > limit or over
     return over
+
+
+def counter(scope, *parts):
+    """The cache key counting ``parts`` (hashed: no address is kept in clear)."""
+    digest = hashlib.sha256(f"{scope}:{'|'.join(parts)}".encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}"
+
+
+def count(name, seconds):
+    """One more on the counter ``name``, which lives ``seconds`` from its first count."""
+    cache.add(name, 0, timeout=seconds)
+    try:
+        return cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.add(name, 1, timeout=seconds)
+        return 1
