@@ -7,7 +7,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from ads.models import Creative, Vendor
 from articles.images import normalise_upload, validate_image_upload
-from articles.text import BODY_EDITOR
+from articles.text import editor_with
 
 # What the description editor offers: the article editor's text tools, no
 # headings or pictures (Vendor.save() keeps only DESCRIPTION_TAGS).
@@ -20,9 +20,7 @@ DESCRIPTION_TOOLS = (
     "ListItem",
     "HardBreak",
 )
-DESCRIPTION_EDITOR = {
-    "extensions": {name: BODY_EDITOR["extensions"][name] for name in DESCRIPTION_TOOLS}
-}
+DESCRIPTION_EDITOR = editor_with(*DESCRIPTION_TOOLS)
 
 
 def checked_picture(upload):

@@ -56,6 +56,11 @@ BODY_EDITOR = {
 }
 
 
+def editor_with(*tools):
+    """An editor configuration offering only ``tools`` of the article editor's (BODY_EDITOR)."""
+    return {"extensions": {name: BODY_EDITOR["extensions"][name] for name in tools}}
+
+
 def sanitize_html(html):
     """Reduce HTML to the allow-list: no scripts, handlers, styles or foreign URLs."""
     return nh3.clean(

@@ -5,33 +5,20 @@ from django.contrib import admin
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from ads.forms import DESCRIPTION_TOOLS
 from articles.csp import NoncedMediaMixin
-from articles.text import BODY_EDITOR
+from articles.text import editor_with
 from portal.models import LegalText, Publisher
 
-LEGAL_TOOLS = (
-    "Bold",
-    "Italic",
-    "Link",
-    "Heading",
-    "BulletList",
-    "OrderedList",
-    "ListItem",
-    "HardBreak",
-)
+# The vendor description's tools, and headings for the sections of a legal text.
+LEGAL_EDITOR = editor_with("Heading", *DESCRIPTION_TOOLS)
 
 
 class LegalTextForm(forms.ModelForm):
     body = ProseEditorFormField(
         label="Text",
         widget=AdminProseEditorWidget,
-        config={
-            "extensions": {
-                n: BODY_EDITOR["extensions"][n]
-                for n in LEGAL_TOOLS
-                if n in BODY_EDITOR["extensions"]
-            }
-        },
+        config=LEGAL_EDITOR,
     )
 
     class Meta:
