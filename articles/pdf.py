@@ -39,12 +39,12 @@ class LocalFetcher(URLFetcher):
         path = unquote(urlsplit(url).path)
         # Pictures on S3 (or any storage with absolute URLs) are read through the storage.
         stored_at = default_storage.url("x")[:-1]
+        name = None
         if "://" in stored_at and url.startswith(stored_at):
             name = unquote(url[len(stored_at) :].split("?", 1)[0])
-            with default_storage.open(name, "rb") as handle:
-                data = handle.read()
         elif path.startswith(settings.MEDIA_URL):
             name = path.removeprefix(settings.MEDIA_URL)
+        if name is not None:
             with default_storage.open(name, "rb") as handle:
                 data = handle.read()
         elif path.startswith(settings.STATIC_URL):
