@@ -63,13 +63,16 @@ def database_from_url(url):
         port = parts.port
     except ValueError:
         raise ImproperlyConfigured("DATABASE_URL has a port that is not a number") from None
+    # A socket folder is given as ?host=/var/run/postgresql (with ?port= if not 5432)
+    # or as a host of the form %2Fvar%2Frun%2Fpostgresql.
+    host = unquote(parts.hostname or "") or options.pop("host", "")
+    port = port or options.pop("port", "")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": name,
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
-        # A host of the form %2Fvar%2Frun%2Fpostgresql is a socket folder.
-        "HOST": unquote(parts.hostname or options.pop("host", "")),
+        "HOST": host,
         "PORT": str(port or ""),
         "OPTIONS": options,
     }

@@ -10,6 +10,7 @@ from django.test import Client
 
 from ads import counting
 from articles.roles import ROLES
+from tests.services import redis_server  # noqa: F401 - a fixture for every test module
 
 PASSWORD = "geheim-und-lang-genug"
 

@@ -1,11 +1,9 @@
 """Clicks and impressions: counted exactly, concurrently, and without knowing anyone."""
 
-import os
 import subprocess
 import sys
 import threading
 import time
-from urllib.parse import quote
 
 import pytest
 from django.db import DatabaseError, connection
@@ -15,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from ads import counting
 from ads.models import AdDay
 from tests.factories import make_campaign
+from tests.services import child_env
 
 
 def figures(creative):
@@ -141,12 +140,6 @@ def test_two_flushes_at_once_lose_nothing_and_add_nothing_twice(monkeypatch):
 def test_a_process_that_ends_flushes_what_it_gathered():
     """A worker recycled by gunicorn takes no impressions with it."""
     creative = make_campaign().creatives.get()
-    db = connection.settings_dict
-    login = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}" if db["PASSWORD"] else quote(db["USER"])
-    if db["HOST"].startswith("/"):  # the embedded server's socket folder
-        url = f"postgres://{login}@/{db['NAME']}?host={quote(db['HOST'])}"
-    else:
-        url = f"postgres://{login}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     code = (
         "import django; django.setup()\n"
         "from ads import counting\n"
@@ -155,7 +148,7 @@ def test_a_process_that_ends_flushes_what_it_gathered():
 
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        env=child_env(DJANGO_SETTINGS_MODULE="portal.settings"),
         capture_output=True,
         text=True,
         timeout=60,

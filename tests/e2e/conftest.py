@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 Where Chromium is not installed (apt-get install -y chromium) they are
-skipped, and pytest's summary says why; .ci/run installs it, so CI runs them.
+skipped, and pytest's summary says why; .ci/run installs it and sets
+PORTAL_REQUIRE_SERVICES=1, so in CI a missing browser fails them.
 """
 
 import os
@@ -9,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.services import missing
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -20,9 +23,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
-        pytest.skip(
-            "Chromium is not installed (apt-get install -y chromium): browser tests skipped"
-        )
+        missing("Chromium", "apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

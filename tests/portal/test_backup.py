@@ -1,7 +1,6 @@
 """Backup and restore: what a dump holds comes back in a fresh database, with the pictures."""
 
 import io
-import os
 import subprocess
 import sys
 
@@ -12,6 +11,7 @@ from django.db import connection
 
 from portal.settings import BASE_DIR
 from tests.factories import make_article, make_image
+from tests.services import child_env
 
 
 @pytest.fixture
@@ -30,8 +30,7 @@ def fresh_database():
     with psycopg.connect(**admin) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-    yield url, {**admin, "dbname": name}
+    yield {**db, "NAME": name}, {**admin, "dbname": name}
     with psycopg.connect(**admin) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -40,7 +39,7 @@ def fresh_database():
 def test_a_backup_restored_into_a_fresh_database_has_the_articles_and_pictures(
     tmp_path, settings, fresh_database
 ):
-    url, params = fresh_database
+    restored_db, params = fresh_database
     picture = make_image()
     make_article(headline="Gesichert und zurückgespielt", lead_image=picture)
     out = io.StringIO()
@@ -49,8 +48,7 @@ def test_a_backup_restored_into_a_fresh_database_has_the_articles_and_pictures(
 
     [folder] = (tmp_path / "backups").iterdir()
     restored_media = tmp_path / "restored-media"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
-    env.update(DATABASE_URL=url, PORTAL_MEDIA_ROOT=str(restored_media))
+    env = child_env(restored_db, PORTAL_MEDIA_ROOT=str(restored_media))
     result = subprocess.run(
         [sys.executable, "manage.py", "restore", str(folder), "--yes"],
         cwd=BASE_DIR,

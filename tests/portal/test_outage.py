@@ -1,6 +1,5 @@
 """The database gone (restart, failover): readers get a German 503 at once, not a hang or a 500."""
 
-import os
 import subprocess
 import sys
 import time
@@ -8,7 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.test import Client
 
 from articles.views import ArticleDetailView
@@ -16,6 +15,7 @@ from portal.settings import BASE_DIR
 from subscriptions.models import Declaration, OutgoingMail
 from tests.factories import make_article
 from tests.portal.test_page_cache import free_port
+from tests.services import child_env
 
 
 @pytest.mark.django_db
@@ -34,8 +34,7 @@ def test_a_lost_database_connection_gives_a_german_503_with_a_retry_hint(monkeyp
 
 
 def test_with_no_database_at_all_pages_and_health_answer_503_within_seconds():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
-    env.update(DATABASE_URL="postgres://postgres@127.0.0.1:1/portal")  # nothing listens
+    env = child_env(DATABASE_URL="postgres://postgres@127.0.0.1:1/portal")  # nothing listens
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
@@ -84,13 +83,7 @@ with transaction.atomic():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_in_the_middle_of_a_cancellation_leaves_nothing_half_written():
-    db = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
-    )
+    env = child_env(DJANGO_SETTINGS_MODULE="portal.settings")
     result = subprocess.run(
         [sys.executable, "-c", KILLED_MID_CANCELLATION], cwd=BASE_DIR, env=env, timeout=60
     )

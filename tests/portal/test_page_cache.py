@@ -1,7 +1,6 @@
 """Reader pages from the cache: fast, and never stale for a moment after a change."""
 
 import datetime
-import os
 import socket
 import subprocess
 import sys
@@ -9,8 +8,6 @@ import time
 import urllib.request
 
 import pytest
-import redis
-from django.db import connection
 from django.utils import timezone
 
 from ads.templatetags import ads as ads_tags
@@ -18,10 +15,9 @@ from articles.models import Article
 from portal.settings import BASE_DIR
 from tests.conftest import logged_in
 from tests.factories import make_article, make_campaign, make_section, make_vendor
+from tests.services import child_env
 
 pytestmark = pytest.mark.django_db
-
-REDIS = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
@@ -206,17 +202,9 @@ def fetch(port, path):
 
 
 @pytest.fixture
-def two_app_processes():
-    """Two gunicorn processes on the test database, sharing Redis database 15."""
-    redis.Redis.from_url(REDIS).flushdb()
-    settings = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
-    env.update(
-        DATABASE_URL=f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}",
-        REDIS_URL=REDIS,
-        DJANGO_CONN_MAX_AGE="0",
-    )
+def two_app_processes(redis_server):
+    """Two gunicorn processes on the test database, sharing one emptied Redis database."""
+    env = child_env(REDIS_URL=redis_server, DJANGO_CONN_MAX_AGE="0")
     ports = [free_port(), free_port()]
     servers = [start_server(port, env) for port in ports]
     yield ports

@@ -2,7 +2,6 @@
 
 import json
 import logging
-import os
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from portal.settings import BASE_DIR
 from tests.conftest import logged_in
 from tests.factories import make_article
 from tests.portal.test_settings import settings_in
+from tests.services import child_env
 
 PRODUCTION = {
     "DJANGO_ENV": "production",
@@ -25,21 +25,11 @@ PRODUCTION = {
 }
 
 
-def settings_environment():
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PORTAL_", "EMAIL_"))
-    }
-    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
-    return env
-
-
 def test_the_deploy_check_reports_nothing_under_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=BASE_DIR,
-        env={**settings_environment(), **PRODUCTION},
+        env=child_env(**PRODUCTION),
         capture_output=True,
         text=True,
         timeout=120,

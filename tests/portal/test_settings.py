@@ -1,4 +1,3 @@
-import os
 import subprocess
 import sys
 
@@ -6,6 +5,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings import BASE_DIR, database_from_url, envbool
+from tests.services import child_env, database_url
 
 
 def test_database_url_gives_every_part():
@@ -46,12 +46,7 @@ def test_envbool_refuses_what_it_cannot_read(monkeypatch):
 
 def settings_in(code="", **variables):
     """Import the settings in a fresh process with exactly these variables set."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PORTAL_", "EMAIL_"))
-    }
-    env.update(DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal", **variables)
+    env = child_env(**variables)
     return subprocess.run(
         [sys.executable, "-c", f"from portal import settings as s\n{code}"],
         cwd=BASE_DIR,
@@ -114,3 +109,41 @@ def test_an_unknown_environment_is_refused():
     result = settings_in(DJANGO_ENV="prod")
 
     assert "DJANGO_ENV must be development or production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "db",
+    [
+        {"NAME": "test_portal", "USER": "postgres", "PASSWORD": "", "HOST": "", "PORT": ""},
+        {
+            "NAME": "portal",
+            "USER": "redaktion",
+            "PASSWORD": "g@h:eim",
+            "HOST": "db",
+            "PORT": "6543",
+        },
+        # The embedded server: its host is the socket folder.
+        {
+            "NAME": "test_portal",
+            "USER": "postgres",
+            "PASSWORD": "",
+            "HOST": "/w/var/pgdata",
+            "PORT": "",
+        },
+        {
+            "NAME": "test_portal",
+            "USER": "postgres",
+            "PASSWORD": "",
+            "HOST": "/srv/pg sockets",
+            "PORT": "5433",
+        },
+    ],
+)
+def test_a_child_process_is_handed_the_same_database_it_was_given(db):
+    handed_over = database_from_url(database_url(db))
+
+    assert {key: handed_over[key] for key in ("NAME", "USER", "PASSWORD")} == {
+        key: db[key] for key in ("NAME", "USER", "PASSWORD")
+    }
+    assert handed_over["HOST"] == (db["HOST"] or "127.0.0.1")
+    assert handed_over["PORT"] in (db["PORT"], "5432")
