@@ -20,8 +20,8 @@ from django.views.i18n import JavaScriptCatalog
 from ads import counting, stats
 from ads.forms import CreativeForm, VendorForm
 from ads.models import Campaign, Category, Creative, Vendor
-from articles.csp import NoncedMediaMixin
-from articles.images import render_widths
+from portal.lib.csp import NoncedMediaMixin
+from portal.lib.images import render_widths
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from ads.models import Creative, Vendor
-from articles.images import normalise_upload, validate_image_upload
-from articles.text import editor_with
+from portal.lib.images import normalise_upload, validate_image_upload
+from portal.lib.text import editor_with
 
 # What the description editor offers: the article editor's text tools, no
 # headings or pictures (Vendor.save() keeps only DESCRIPTION_TAGS).

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ads.slots import SLOT_CHOICES, SLOTS
-from articles.text import german_slugify
+from portal.lib.text import german_slugify
 
 
 class Category(models.Model):

@@ -18,15 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from taggit.models import Tag as TaggitTag
 
-from articles.csp import NoncedMediaMixin
 from articles.diff import changed_fields, readable
 from articles.forms import DIFF_LABELS, ArticleForm, ImageForm
-from articles.images import make_renditions
 from articles.models import Article, ArticleLink, Image, Section, Tag
 from articles.paginators import CappedCountPaginator
 from articles.planning import PlanningCalendar
 from articles.search import build_query
 from articles.views import preview_token, render_preview
+from portal.lib.csp import NoncedMediaMixin
+from portal.lib.images import make_renditions
 
 # We keep our own tag model (German slugs); taggit's generic one stays unused.
 admin.site.unregister(TaggitTag)

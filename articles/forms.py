@@ -9,9 +9,9 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.forms import TagField, TagWidget
 
 from articles.diff import changed_fields, readable
-from articles.images import normalise_upload, validate_image_upload
 from articles.models import Article, Image, Tag
-from articles.text import BODY_EDITOR
+from portal.lib.images import normalise_upload, validate_image_upload
+from portal.lib.text import BODY_EDITOR
 
 
 def parse_tags_in_order(text):

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from articles.images import SIZES
-from articles.text import german_slugify, sanitize_html
+from portal.lib.images import SIZES
+from portal.lib.text import german_slugify, sanitize_html
 
 
 class Section(models.Model):

@@ -19,11 +19,11 @@ from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import pdf
 from articles.caching import CACHE_SECONDS, request_fingerprint
 from articles.filters import ArticleSearchFilter, section_list
 from articles.models import Article, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, search, with_highlights
+from portal.lib import pdf
 
 RELATED_COUNT = 5
 PAGE_SIZE = 20

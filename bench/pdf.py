@@ -36,8 +36,8 @@ def long_article():
     from django.core.files.base import ContentFile
 
     from articles.demo.pictures import demo_picture
-    from articles.images import make_renditions
     from articles.models import Article, Image, Section
+    from portal.lib.images import make_renditions
 
     article = Article.objects.filter(kicker="Benchmark").first()
     if article:

@@ -6,8 +6,8 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from ads.forms import DESCRIPTION_TOOLS
-from articles.csp import NoncedMediaMixin
-from articles.text import editor_with
+from portal.lib.csp import NoncedMediaMixin
+from portal.lib.text import editor_with
 from portal.models import LegalText, Publisher
 
 # The vendor description's tools, and headings for the sections of a legal text.

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.text import sanitize_html
+from portal.lib.text import sanitize_html
 
 
 class Publisher(models.Model):

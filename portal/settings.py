@@ -196,11 +196,11 @@ TAGGIT_CASE_INSENSITIVE = True
 # otherwise local memory per process. Reader pages, shared page fragments and
 # the public forms' rate limits live there. Correctness never depends on it:
 # cached pages are keyed by the content fingerprint (articles.caching), and a
-# Redis that is down only makes pages slower (portal.cache).
+# Redis that is down only makes pages slower (portal.lib.cache).
 if os.getenv("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "portal.cache.ForgivingRedisCache",
+            "BACKEND": "portal.lib.cache.ForgivingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.template.response import TemplateResponse
 
-from subscriptions.ratelimit import client_address, count, counter
+from portal.lib.ratelimit import client_address, count, counter
 
 # Failed logins allowed per address and user name, and per address alone,
 # within LOCK_SECONDS; then the login form refuses until the time is up.

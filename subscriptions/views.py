@@ -19,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from subscriptions import declarations, mail, ratelimit, terms
+from portal.lib import ratelimit
+from subscriptions import declarations, mail, terms
 from subscriptions import newsletter as newsletter_mail
 from subscriptions.forms import (
     NEWSLETTER_WORDING,
@@ -333,7 +334,9 @@ def _receipt_context(declaration):
 
 @never_cache
 def receipt_pdf(request, token):
-    from articles.pdf import render as render_pdf  # WeasyPrint loads only when a PDF is asked for
+    from portal.lib.pdf import (
+        render as render_pdf,  # WeasyPrint loads only when a PDF is asked for
+    )
 
     declaration = _declaration(token)
     html = render_to_string(

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.images import SIZES
+from portal.lib.images import SIZES
 
 register = template.Library()
 

@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from articles.images import make_renditions
 from articles.models import Article
+from portal.lib.images import make_renditions
 from tests.factories import make_article, make_image, make_section
 from tests.pages import main_content, warm_shared_fragments
 

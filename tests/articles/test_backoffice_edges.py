@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 
-from articles import images
 from articles.diff import word_diff
-from articles.images import make_renditions
 from articles.models import Article, Image
 from articles.views import preview_token
+from portal.lib import images
+from portal.lib.images import make_renditions
 from tests.factories import article_form, make_article, make_image, make_section
 
 pytestmark = pytest.mark.django_db

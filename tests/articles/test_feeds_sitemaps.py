@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
-from articles.images import make_renditions
 from articles.models import Article
 from articles.sitemaps import ArticleSitemap
+from portal.lib.images import make_renditions
 from tests.factories import make_article, make_image, make_section
 
 pytestmark = pytest.mark.django_db

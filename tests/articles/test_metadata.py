@@ -7,8 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from articles.images import make_renditions
 from articles.models import Article
+from portal.lib.images import make_renditions
 from tests.factories import make_article, make_image, make_section
 from tests.pages import warm_shared_fragments
 

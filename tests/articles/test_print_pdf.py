@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import override_settings
 from pypdf import PdfReader
 
-from articles.images import make_renditions
 from articles.models import Article
-from articles.pdf import LocalFetcher
+from portal.lib.images import make_renditions
+from portal.lib.pdf import LocalFetcher
 from tests.factories import make_article, make_image, make_section
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from articles.images import make_renditions
 from articles.models import Article, Image
+from portal.lib.images import make_renditions
 from tests.factories import article_form, make_article, make_image, make_section, picture_bytes
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from articles.images import make_renditions
+from portal.lib.images import make_renditions
 from portal.models import LegalText, Publisher
 from subscriptions.models import NewsletterConsent
 from subscriptions.newsletter import unsubscribe_path

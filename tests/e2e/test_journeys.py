@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from ads.models import AdDay
-from articles.images import make_renditions
 from articles.models import Article
+from portal.lib.images import make_renditions
 from subscriptions.models import Declaration, NewsletterConsent, Subscription
 from tests.conftest import PASSWORD, make_staff
 from tests.e2e.conftest import browser_settings

@@ -76,7 +76,7 @@ def test_the_health_endpoint_answers_over_plain_http_while_pages_redirect(client
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "portal.cache.ForgivingRedisCache",
+            "BACKEND": "portal.lib.cache.ForgivingRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -85,7 +85,7 @@ def test_the_health_endpoint_answers_over_plain_http_while_pages_redirect(client
 def test_without_the_cache_pages_still_come_and_health_says_what_is_down(client, caplog):
     article = make_article(headline="Trotzdem lesbar")
 
-    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+    with caplog.at_level(logging.WARNING, logger="portal.lib.cache"):
         page = client.get(article.get_absolute_url())
         health = client.get("/healthz/")
 
@@ -159,13 +159,13 @@ def test_a_bucket_puts_the_pictures_on_s3_and_lets_the_policy_show_them():
 
 
 def test_after_one_failure_the_cache_is_left_alone_for_a_few_seconds(caplog):
-    from portal.cache import ForgivingRedisCache
+    from portal.lib.cache import ForgivingRedisCache
 
     cache = ForgivingRedisCache(
         "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}
     )
 
-    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+    with caplog.at_level(logging.WARNING, logger="portal.lib.cache"):
         started = time.monotonic()
         answers = [cache.get(f"key-{n}", "fallback") for n in range(50)]
         elapsed = time.monotonic() - started

@@ -8,7 +8,7 @@ from django.test import override_settings
 from moto.server import ThreadedMotoServer
 from pypdf import PdfReader
 
-from articles.images import make_renditions
+from portal.lib.images import make_renditions
 from tests.factories import make_article, make_image
 from tests.portal.test_page_cache import free_port
 

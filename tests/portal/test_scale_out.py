@@ -7,8 +7,8 @@ import urllib.request
 
 import pytest
 
+from portal.lib.ratelimit import LIMITS
 from subscriptions.models import NewsletterConsent
-from subscriptions.ratelimit import LIMITS
 from tests.portal.test_page_cache import two_app_processes  # noqa: F401 - the fixture
 
 

@@ -11,7 +11,7 @@ from ads import demo
 from ads.counting import add_to_days
 from ads.models import Campaign, Category, Creative, Vendor
 from ads.slots import SLOTS
-from articles.images import render_widths
+from portal.lib.images import render_widths
 
 # Demo articles that are about a demo vendor, by words of their headline.
 ABOUT = {

@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from articles.demo.reference import SECTIONS
 from articles.models import Article, Section, Tag, TaggedArticle
-from articles.text import german_slugify
+from portal.lib.text import german_slugify
 
 PLACES = [
     "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen", "Niedersachsen",

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from articles.images import make_renditions
 from articles.models import Image
+from portal.lib.images import make_renditions
 
 
 class Command(BaseCommand):

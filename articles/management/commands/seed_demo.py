@@ -9,9 +9,9 @@ from django.utils.html import escape
 
 from articles.demo.pictures import demo_picture
 from articles.demo.reference import REFERENCE, RELATED, SECTIONS
-from articles.images import make_renditions
 from articles.models import Article, ArticleLink, Image, Section
-from articles.text import german_slugify
+from portal.lib.images import make_renditions
+from portal.lib.text import german_slugify
 
 DEMO_ARTICLES = Path(__file__).resolve().parent.parent.parent / "demo" / "articles.json"
 

@@ -1,4 +1,4 @@
-"""Text helpers for articles: German slugs and the rich-text allow-list."""
+"""Text helpers: German slugs, the rich-text allow-list and the editor's tool presets."""
 
 import nh3
 from django.utils.text import slugify

@@ -1,4 +1,4 @@
-"""Article PDFs: rendered from HTML by WeasyPrint, kept in storage, rendered few at a time."""
+"""PDFs from our HTML, rendered by WeasyPrint from our own files, kept in storage."""
 
 import contextlib
 import hashlib
@@ -16,7 +16,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Importing WeasyPrint switches Pillow, process-wide, to accepting truncated
-# images; uploads must be refused when truncated (articles.images), so we
+# images; uploads must be refused when truncated (portal.lib.images), so we
 # switch it back. Our PDFs only contain pictures that passed that check.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
-from articles.images import MAX_BYTES, make_renditions, normalise_upload, validate_image_upload
+from portal.lib.images import MAX_BYTES, make_renditions, normalise_upload, validate_image_upload
 from tests.factories import jpeg_with_exif, make_image, picture_bytes
 
 
@@ -116,6 +116,6 @@ def test_making_renditions_again_replaces_the_old_files():
 def test_weasyprint_does_not_make_pillow_accept_truncated_uploads():
     from PIL import ImageFile
 
-    import articles.pdf  # noqa: F401 - importing WeasyPrint flips Pillow's flag
+    import portal.lib.pdf  # noqa: F401 - importing WeasyPrint flips Pillow's flag
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False

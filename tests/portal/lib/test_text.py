@@ -1,6 +1,6 @@
 import pytest
 
-from articles.text import german_slugify, sanitize_html
+from portal.lib.text import german_slugify, sanitize_html
 
 
 @pytest.mark.parametrize(
