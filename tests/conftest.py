@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from ads import counting
-from articles.roles import ROLES
+from portal.lib.roles import declared_roles
 from tests.services import redis_server  # noqa: F401 - a fixture for every test module
 
 PASSWORD = "geheim-und-lang-genug"
@@ -47,10 +47,10 @@ def make_staff(django_user_model, username, group):
 
 
 def role(name):
-    """The migration's group, rebuilt from ROLES where a transactional test emptied it."""
+    """The migration's group, rebuilt from the apps' roles where a test emptied it."""
     group, created = Group.objects.get_or_create(name=name)
     if created:
-        for dotted in ROLES[name]:
+        for dotted in declared_roles()[name]:
             app_label, codename = dotted.split(".")
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from articles.roles import apply_roles
+from portal.lib.roles import apply_roles
 
 # Changes to what readers see of the IT-Guide and the ads count as content
 # changes (articles.caching): the trigger function of articles' migration

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from articles.roles import apply_roles
+from portal.lib.roles import apply_roles
 
 
 class Migration(migrations.Migration):

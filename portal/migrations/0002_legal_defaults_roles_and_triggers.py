@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from articles.roles import apply_roles
+from portal.lib.roles import apply_roles
 
 # Sample texts to replace in the back office before going live; they say so.
 SAMPLE = (

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from articles.roles import apply_roles
+from portal.lib.roles import apply_roles
 
 # A cancellation or withdrawal is evidence: once received it is never
 # changed or deleted, whoever asks (admin, shell, a bug). Only what happens

@@ -1,0 +1,18 @@
+"""What the subscription service may do: the only group that sees subscriber data."""
+
+ROLES = {
+    # Declarations are never added or deleted by hand; "change" is matching them.
+    "Aboverwaltung": [
+        *[
+            f"subscriptions.{action}_{model}"
+            for model in ("plan", "subscriber", "subscription", "newsletterissue")
+            for action in ("add", "change", "view")
+        ],
+        "subscriptions.view_declaration",
+        "subscriptions.change_declaration",
+        "subscriptions.view_effect",
+        "subscriptions.view_outgoingmail",
+        "subscriptions.change_outgoingmail",
+        "subscriptions.view_newsletterconsent",
+    ],
+}
