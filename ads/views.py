@@ -11,10 +11,12 @@ from ads.filters import VendorFilter
 from ads.models import Creative, Vendor
 from ads.placement import choose, running_creatives
 from ads.slots import SLOTS
+from portal.lib.pagecache import reader_page
 
 DIRECTORY_PAGE_SIZE = 20
 
 
+@reader_page(params=("kategorie", "plz", "ort", "q", "page"))
 @require_safe
 def directory(request):
     """IT-Guide: the listed vendors, Plus first, filtered by category, region, place, text."""
@@ -37,6 +39,7 @@ def directory(request):
     return render(request, "ads/vendor_list.html", context)
 
 
+@reader_page
 @require_safe
 def vendor_detail(request, slug):
     """A vendor's profile: contact, categories, and the articles about it."""

@@ -662,25 +662,3 @@ class Revision(models.Model):
 
     def __str__(self):
         return _("Version %(number)d") % {"number": self.number}
-
-
-class ContentState(models.Model):
-    """Counts writes to the content tables, one row per database connection.
-
-    Kept by database triggers (migration 0013): every statement that writes
-    an article, link, picture, section or tag counts one up in the row of its
-    connection. The sum over the rows changes with every committed change, so
-    caches of feeds, sitemaps and pages (articles.caching) see a change at
-    once in every process and on every machine, without invalidation messages
-    and without writers waiting for each other.
-    """
-
-    backend = models.IntegerField(primary_key=True)
-    changes = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("Stand der Inhalte")
-        verbose_name_plural = _("Stand der Inhalte")
-
-    def __str__(self):
-        return f"{self.backend}: {self.changes}"

@@ -19,11 +19,11 @@ from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles.caching import CACHE_SECONDS, request_fingerprint
 from articles.filters import ArticleSearchFilter, section_list
 from articles.models import Article, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, search, with_highlights
 from portal.lib import pdf
+from portal.lib.pagecache import CACHE_SECONDS, reader_page, request_content_version
 
 RELATED_COUNT = 5
 PAGE_SIZE = 20
@@ -124,6 +124,7 @@ def print_context(request, article):
     }
 
 
+@reader_page
 class ArticleDetailView(DetailView):
     """One article at its canonical address /artikel/<id>-<slug>/."""
 
@@ -169,7 +170,7 @@ def article_pdf(request, pk, slug):
     """
     # The HTML holds the article's absolute address: one entry per host and scheme.
     known_key = (
-        f"pdf:known:{pk}:{request.scheme}:{request.get_host()}:{request_fingerprint(request)}"
+        f"pdf:known:{pk}:{request.scheme}:{request.get_host()}:{request_content_version(request)}"
     )
     known = cache.get(known_key)
     if known is not None and known["slug"] == slug:
@@ -186,7 +187,7 @@ def article_pdf(request, pk, slug):
     if slug != article.slug:
         return redirect(article.get_pdf_url(), permanent=True)
     html = render_to_string("articles/article_pdf.html", print_context(request, article), request)
-    digest = pdf.fingerprint(html)
+    digest = pdf.digest(html)
     last_modified = int(article.modified_at.timestamp())
     cache.set(
         known_key,
@@ -259,6 +260,7 @@ def article_without_slug(request, pk):
     return redirect(article, permanent=True)
 
 
+@reader_page(params=("page",))
 class SectionView(ReaderPaginationMixin, ListView):
     template_name = "articles/section.html"
     context_object_name = "articles"
@@ -273,6 +275,7 @@ class SectionView(ReaderPaginationMixin, ListView):
         )
 
 
+@reader_page(params=("page",))
 class TagView(ReaderPaginationMixin, ListView):
     template_name = "articles/tag.html"
     context_object_name = "articles"
@@ -299,6 +302,7 @@ def _next_month(start):
     return _month_start(year, month)
 
 
+@reader_page
 class ArchiveView(TemplateView):
     """Every year with published articles, with how many there are."""
 
@@ -315,6 +319,7 @@ class ArchiveView(TemplateView):
         return super().get_context_data(years=years, **kwargs)
 
 
+@reader_page
 class ArchiveYearView(TemplateView):
     """The months of one year with published articles."""
 
@@ -336,6 +341,7 @@ class ArchiveYearView(TemplateView):
         return super().get_context_data(months=months, **kwargs)
 
 
+@reader_page(params=("page",))
 class ArchiveMonthView(ReaderPaginationMixin, ListView):
     template_name = "articles/archive_month.html"
     context_object_name = "articles"
@@ -356,12 +362,13 @@ class ArchiveMonthView(ReaderPaginationMixin, ListView):
 SEARCH_PAGE_SIZE = 20
 
 
+@reader_page(params=("q", "page", "sortierung", "bereich", "art", "stichwort", "von", "bis"))
 def search_view(request):
     """Suche: full text with filters, by relevance or date, highlighted."""
     text = " ".join(request.GET.get("q", "").split())
     # The section menu of the filters, from the cache while the content is unchanged.
     sections = cache.get_or_set(
-        f"search:sections:{request_fingerprint(request)}", section_list, CACHE_SECONDS
+        f"search:sections:{request_content_version(request)}", section_list, CACHE_SECONDS
     )
     filters = ArticleSearchFilter(
         request.GET, queryset=Article.objects.published(), sections=sections

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from ads.templatetags import ads as ad_tags
-from articles.caching import request_fingerprint
 from articles.models import Article, Section
+from portal.lib.pagecache import request_content_version
 
 LATEST_COUNT = 8
 
@@ -21,9 +20,7 @@ def site(request):
     return {
         # Keys the page fragments every page shares (base.html): it changes
         # with anything readers would see. A cached reader page has it already.
-        "content_version": SimpleLazyObject(lambda: request_fingerprint(request)),
-        # Keys the IT-Guide Plus box's fragment with the content version.
-        "plus_turn": ad_tags.plus_turn(),
+        "content_version": SimpleLazyObject(lambda: request_content_version(request)),
         "canonical_url": canonical,
         "portal_name": settings.PORTAL_NAME,
         "portal_claim": settings.PORTAL_CLAIM,

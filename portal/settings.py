@@ -136,7 +136,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Innermost: a cached reader page skips only the view, never the checks above.
-    "portal.middleware.ReaderPageCacheMiddleware",
+    "portal.lib.pagecache.ReaderPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -195,7 +195,7 @@ TAGGIT_CASE_INSENSITIVE = True
 # The cache: Redis, shared by all app processes, when REDIS_URL is set;
 # otherwise local memory per process. Reader pages, shared page fragments and
 # the public forms' rate limits live there. Correctness never depends on it:
-# cached pages are keyed by the content fingerprint (articles.caching), and a
+# cached pages are keyed by the content version (portal.lib.pagecache), and a
 # Redis that is down only makes pages slower (portal.lib.cache).
 if os.getenv("REDIS_URL"):
     CACHES = {

@@ -7,9 +7,9 @@ from django.views.static import serve
 
 from ads.sitemaps import VendorSitemap
 from articles import feeds
-from articles.caching import cached_while_unchanged
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from portal import views
+from portal.lib.pagecache import cached_while_unchanged
 from portal.models import LegalText
 
 admin.site.site_header = f"{settings.PORTAL_NAME}: Redaktion"

@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from articles.models import Article, Section
+from portal.lib.pagecache import reader_page
 from portal.models import LegalText, Publisher
 
 PER_SECTION = 3
 
 
+@reader_page
 def home(request):
     """Lead story, the latest items of every section, and the site-wide latest list."""
     visible = Article.objects.published().for_listing()
@@ -51,6 +53,7 @@ def server_error(request):
     return HttpResponseServerError(render_to_string("500.html"))
 
 
+@reader_page
 def impressum(request):
     """The Impressum from the back office's structured fields."""
     publisher = Publisher.objects.first()
@@ -59,6 +62,7 @@ def impressum(request):
     return render(request, "portal/impressum.html", {"publisher": publisher})
 
 
+@reader_page
 def legal(request, kind):
     """Datenschutzerklärung, Erklärung zur Barrierefreiheit, AGB."""
     text = get_object_or_404(LegalText, kind=kind)

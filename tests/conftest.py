@@ -32,7 +32,7 @@ def media_root(tmp_path_factory):
 def empty_cache():
     """Every test starts with an empty cache: no reader page and no rate-limit count left over.
 
-    The content fingerprint counts committed writes; a test's rolled-back
+    The content version counts committed writes; a test's rolled-back
     writes would otherwise let the next test meet a page cached for others.
     """
     cache.clear()

@@ -8,6 +8,7 @@ from django.db.models.functions import MD5, Cast, Concat
 from ads.models import Vendor
 from ads.placement import occupied_slots
 from ads.slots import SLOTS
+from portal.lib.pagecache import CACHE_SECONDS, request_content_version
 
 register = template.Library()
 
@@ -26,14 +27,13 @@ def ad_slot(context, name):
     request = context.get("request")
     occupied = getattr(request, "_ads_occupied", None)
     if occupied is None:
-        # The content version changes when a campaign starts or ends (articles.caching).
-        version = context.get("content_version")
-        if version:
-            occupied = cache.get_or_set(f"ads:occupied:{version}", occupied_slots, 86400)
+        if request is not None:
+            # The content version changes when a campaign starts or ends (ads.apps).
+            version = request_content_version(request)
+            occupied = cache.get_or_set(f"ads:occupied:{version}", occupied_slots, CACHE_SECONDS)
+            request._ads_occupied = occupied
         else:
             occupied = occupied_slots()
-        if request is not None:
-            request._ads_occupied = occupied
     return {"slot": SLOTS[name] if name in occupied else None}
 
 
@@ -58,14 +58,24 @@ def plus_turn():
     return int(time.time() // PLUS_ROTATION_SECONDS)
 
 
-@register.inclusion_tag("ads/plus_box.html")
-def itguide_plus():
+@register.inclusion_tag("ads/plus_box.html", takes_context=True)
+def itguide_plus(context):
     """A few IT-Guide Plus vendors, a different choice every quarter of an hour.
 
     The choice is the same for everyone within the quarter hour, so a cached
-    page is right for as long as the cache keeps it (one query).
+    page is right for as long as the cache keeps it. The choice itself is
+    kept until the content version or the quarter hour changes (one query).
     """
-    shuffled = MD5(Concat(Cast("id", TextField()), Value(str(plus_turn()))))
+    turn = plus_turn()
+    request = context.get("request")
+    if request is None:
+        return {"vendors": plus_vendors(turn)}
+    key = f"ads:plus:{request_content_version(request)}:{turn}"
+    return {"vendors": cache.get_or_set(key, lambda: plus_vendors(turn), CACHE_SECONDS)}
+
+
+def plus_vendors(turn):
+    shuffled = MD5(Concat(Cast("id", TextField()), Value(str(turn))))
     vendors = (
         Vendor.objects.listed()
         .filter(plus=True)
@@ -81,4 +91,4 @@ def itguide_plus():
         )
         .order_by(shuffled)[:PLUS_COUNT]
     )
-    return {"vendors": vendors}
+    return list(vendors)

@@ -31,8 +31,8 @@ END $$;
     )
 )
 DROP_TRIGGERS = (
-    "".join(f"DROP TRIGGER {table}_changed ON {table};\n" for table in CONTENT_TABLES)
-    + "DROP FUNCTION articles_content_changed();\n"
+    "".join(f"DROP TRIGGER IF EXISTS {table}_changed ON {table};\n" for table in CONTENT_TABLES)
+    + "DROP FUNCTION IF EXISTS articles_content_changed();\n"
 )
 
 

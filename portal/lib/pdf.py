@@ -59,13 +59,13 @@ class LocalFetcher(URLFetcher):
         return URLFetcherResponse(url, data, {"Content-Type": content_type})
 
 
-def fingerprint(html):
+def digest(html):
     """What identifies a PDF: the HTML it is made from (text, pictures, links, name)."""
     return hashlib.sha256(html.encode()).hexdigest()[:32]
 
 
 def stored_name(article, html):
-    return stored_name_for(article.pk, fingerprint(html))
+    return stored_name_for(article.pk, digest(html))
 
 
 def stored_name_for(pk, digest):

@@ -51,14 +51,14 @@ def add_defaults(apps, schema_editor):
         LegalText.objects.get_or_create(kind=kind, defaults={"title": title, "body": body})
 
 
-# Changes to the legal pages count as content changes (articles.caching).
+# Changes to the legal pages count as content changes (the page cache; see 0003).
 TABLES = ["portal_publisher", "portal_legaltext"]
 TRIGGERS = "".join(
     f"CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}"
     " FOR EACH STATEMENT EXECUTE FUNCTION articles_content_changed();\n"
     for table in TABLES
 )
-DROP_TRIGGERS = "".join(f"DROP TRIGGER {table}_changed ON {table};\n" for table in TABLES)
+DROP_TRIGGERS = "".join(f"DROP TRIGGER IF EXISTS {table}_changed ON {table};\n" for table in TABLES)
 
 
 class Migration(migrations.Migration):

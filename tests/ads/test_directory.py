@@ -133,7 +133,7 @@ def test_the_directory_needs_a_constant_number_of_queries(
         make_vendor(f"Firma {n} GmbH", [guide["finance"], guide["geo"]], plus=n % 2 == 0)
 
     # Vendors, their count, their categories, the category choice of the
-    # form, the content fingerprint, and the navigation with "IT-Guide"
+    # form, the content version, and the navigation with "IT-Guide"
     # marked as the current place (a fragment of its own, cached from then on).
     warm_shared_fragments(client)
     with django_assert_max_num_queries(6):
@@ -232,7 +232,7 @@ def test_a_profile_needs_the_same_queries_however_many_articles_are_about_the_ve
         make_article(headline=f"Geoportal {n}").vendors.add(vendor)
         make_article(headline=f"Bericht {n}", body=f"<p>Mit con terra, Teil {n}.</p>")
 
-    # The fingerprint, the vendor, its categories, the navigation with
+    # The content version, the vendor, its categories, the navigation with
     # "IT-Guide" current, the looks into the search index (by date windows) for
     # articles naming it (four here), those linked to it, and the articles.
     warm_shared_fragments(client)

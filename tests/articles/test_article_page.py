@@ -218,7 +218,7 @@ def test_it_needs_at_most_six_queries_however_much_it_shows(
         make_article(section=politik, lead_image=make_image())
 
     warm_shared_fragments(client)
-    # The article with its tags and links, the related items, the fingerprint.
+    # The article with its tags and links, the related items, the content version.
     with django_assert_max_num_queries(4):
         response = client.get(article.get_absolute_url())
 

@@ -137,7 +137,7 @@ def test_the_archive_month_follows_berlin_time(client, sections):
 
 
 # A page the cache does not have yet costs its own queries plus the content
-# fingerprint; what every page shows around the content (sections, latest
+# content version; what every page shows around the content (sections, latest
 # items, ad places, Plus box) is cached from the reader's first page on.
 FINGERPRINT = 1
 

@@ -279,7 +279,7 @@ def test_a_repeated_download_reads_the_stored_pdf_without_loading_the_article(
 ):
     first = client.get(sachsen.get_pdf_url())
 
-    with django_assert_max_num_queries(1):  # the content fingerprint, nothing more
+    with django_assert_max_num_queries(1):  # the content version, nothing more
         again = client.get(sachsen.get_pdf_url())
 
     assert again["X-PDF-Cache"] == "hit"

@@ -382,7 +382,7 @@ def test_the_search_page_needs_a_constant_number_of_queries(
             headline=f"Digitalisierung {n}", tags=["OZG", f"T{n}"], publish_at=days_ago(days)
         )
 
-    # The content fingerprint, the tag, one look into the index per stretch of
+    # The content version, the tag, one look into the index per stretch of
     # years that holds hits (three here), the page and its highlights. The
     # section menu comes from the cache once any search has been made.
     warm_shared_fragments(client)

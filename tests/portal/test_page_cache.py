@@ -50,7 +50,7 @@ def test_every_reader_page_comes_from_the_cache_the_second_time_with_one_query(
 ):
     for url in reader_pages(article):
         first = client.get(url)
-        with django_assert_num_queries(1):  # the content fingerprint
+        with django_assert_num_queries(1):  # the content version
             second = client.get(url)
 
         assert first.status_code == second.status_code == 200, url
