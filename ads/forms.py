@@ -7,20 +7,11 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from ads.models import Creative, Vendor
 from portal.lib.images import normalise_upload, validate_image_upload
-from portal.lib.text import editor_with
+from portal.lib.text import TEXT_TOOLS, editor_with
 
 # What the description editor offers: the article editor's text tools, no
 # headings or pictures (Vendor.save() keeps only DESCRIPTION_TAGS).
-DESCRIPTION_TOOLS = (
-    "Bold",
-    "Italic",
-    "Link",
-    "BulletList",
-    "OrderedList",
-    "ListItem",
-    "HardBreak",
-)
-DESCRIPTION_EDITOR = editor_with(*DESCRIPTION_TOOLS)
+DESCRIPTION_EDITOR = editor_with(*TEXT_TOOLS)
 
 
 def checked_picture(upload):

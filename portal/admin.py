@@ -5,13 +5,12 @@ from django.contrib import admin
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from ads.forms import DESCRIPTION_TOOLS
 from portal.lib.csp import NoncedMediaMixin
-from portal.lib.text import editor_with
+from portal.lib.text import TEXT_TOOLS, editor_with
 from portal.models import LegalText, Publisher
 
-# The vendor description's tools, and headings for the sections of a legal text.
-LEGAL_EDITOR = editor_with("Heading", *DESCRIPTION_TOOLS)
+# The text tools, and headings for the sections of a legal text.
+LEGAL_EDITOR = editor_with("Heading", *TEXT_TOOLS)
 
 
 class LegalTextForm(forms.ModelForm):

@@ -56,6 +56,11 @@ BODY_EDITOR = {
 }
 
 
+# The text tools without headings or pictures: short descriptions, and with
+# "Heading" the legal texts.
+TEXT_TOOLS = ("Bold", "Italic", "Link", "BulletList", "OrderedList", "ListItem", "HardBreak")
+
+
 def editor_with(*tools):
     """An editor configuration offering only ``tools`` of the article editor's (BODY_EDITOR)."""
     return {"extensions": {name: BODY_EDITOR["extensions"][name] for name in tools}}
