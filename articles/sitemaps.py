@@ -85,20 +85,3 @@ def news_sitemap(request):
         "publication": settings.PORTAL_NAME,
     }
     return render(request, "articles/sitemap_news.xml", context, content_type="application/xml")
-
-
-def robots_txt(request):
-    base = request.build_absolute_uri("/").rstrip("/")
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /vorschau/",
-        "Disallow: /suche/",
-        # Ad frames and click counting are for people; robots would only inflate the figures.
-        "Disallow: /anzeige/",
-        f"Sitemap: {base}{reverse('sitemap-index')}",
-        f"Sitemap: {base}{reverse('sitemap-news')}",
-    ]
-    return render(
-        request, "articles/robots.txt", {"lines": lines}, content_type="text/plain; charset=utf-8"
-    )

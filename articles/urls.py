@@ -1,6 +1,8 @@
 from django.urls import path, register_converter
 
-from articles import views
+from articles import feeds, views
+from articles.sitemaps import news_sitemap
+from portal.lib.pagecache import cached_while_unchanged as cached
 
 
 class IdConverter:
@@ -47,4 +49,24 @@ urlpatterns = [
     path("archiv/", views.ArchiveView.as_view(), name="archive"),
     path("archiv/<yyyy:year>/", views.ArchiveYearView.as_view(), name="archive-year"),
     path("archiv/<yyyy:year>/<mm:month>/", views.ArchiveMonthView.as_view(), name="archive-month"),
+    # Feeds and the news sitemap: cached until the content changes.
+    path("feed/rss/", cached(feeds.LatestArticles.as_view()), name="feed-rss"),
+    path("feed/atom/", cached(feeds.LatestArticlesAtom.as_view()), name="feed-atom"),
+    path(
+        "rubrik/<slug:slug>/feed/rss/",
+        cached(feeds.SectionArticles.as_view()),
+        name="section-rss",
+    ),
+    path(
+        "rubrik/<slug:slug>/feed/atom/",
+        cached(feeds.SectionArticlesAtom.as_view()),
+        name="section-atom",
+    ),
+    path("stichwort/<slug:slug>/feed/rss/", cached(feeds.TagArticles.as_view()), name="tag-rss"),
+    path(
+        "stichwort/<slug:slug>/feed/atom/",
+        cached(feeds.TagArticlesAtom.as_view()),
+        name="tag-atom",
+    ),
+    path("sitemap-news.xml", cached(news_sitemap, period=3600), name="sitemap-news"),
 ]

@@ -6,8 +6,7 @@ from django.urls.converters import StringConverter
 from django.views.static import serve
 
 from ads.sitemaps import VendorSitemap
-from articles import feeds
-from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
+from articles.sitemaps import SITEMAPS
 from portal import views
 from portal.lib.pagecache import cached_while_unchanged
 from portal.models import LegalText
@@ -25,49 +24,31 @@ class LegalKindConverter(StringConverter):
 
 register_converter(LegalKindConverter, "any_legal")
 
-# Feeds, sitemaps and robots.txt: cached until the content changes.
-readers = cached_while_unchanged
+# Sitemaps of all apps and robots.txt: cached until the content changes.
+cached = cached_while_unchanged
 SITEMAPS = {**SITEMAPS, "it-guide": VendorSitemap}
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("impressum/", views.impressum, name="impressum"),
     path("<any_legal:kind>/", views.legal, name="legal"),
-    path("feed/rss/", readers(feeds.LatestArticles.as_view()), name="feed-rss"),
-    path("feed/atom/", readers(feeds.LatestArticlesAtom.as_view()), name="feed-atom"),
-    path(
-        "rubrik/<slug:slug>/feed/rss/",
-        readers(feeds.SectionArticles.as_view()),
-        name="section-rss",
-    ),
-    path(
-        "rubrik/<slug:slug>/feed/atom/",
-        readers(feeds.SectionArticlesAtom.as_view()),
-        name="section-atom",
-    ),
-    path("stichwort/<slug:slug>/feed/rss/", readers(feeds.TagArticles.as_view()), name="tag-rss"),
-    path(
-        "stichwort/<slug:slug>/feed/atom/",
-        readers(feeds.TagArticlesAtom.as_view()),
-        name="tag-atom",
-    ),
     path(
         "sitemap.xml",
-        readers(sitemap_views.index),
+        cached(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
-    path("sitemap-news.xml", readers(news_sitemap, period=3600), name="sitemap-news"),
-    path(
-        "sitemap-<section>.xml",
-        readers(sitemap_views.sitemap, params=["p"]),
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
-    path("robots.txt", readers(robots_txt), name="robots"),
+    path("robots.txt", cached(views.robots_txt), name="robots"),
     path("", include("articles.urls")),
     path("", include("ads.urls")),
     path("", include("subscriptions.urls")),
+    # After the apps: articles' sitemap-news.xml would match here too.
+    path(
+        "sitemap-<section>.xml",
+        cached(sitemap_views.sitemap, params=["p"]),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,6 +5,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from articles.models import Article, Section
 from portal.lib.pagecache import reader_page
@@ -67,3 +68,21 @@ def legal(request, kind):
     """Datenschutzerklärung, Erklärung zur Barrierefreiheit, AGB."""
     text = get_object_or_404(LegalText, kind=kind)
     return render(request, "portal/legal.html", {"text": text})
+
+
+def robots_txt(request):
+    """For crawlers: what to leave alone, and where the sitemaps are."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /vorschau/",
+        "Disallow: /suche/",
+        # Ad frames and click counting are for people; robots would only inflate the figures.
+        "Disallow: /anzeige/",
+        f"Sitemap: {base}{reverse('sitemap-index')}",
+        f"Sitemap: {base}{reverse('articles:sitemap-news')}",
+    ]
+    return render(
+        request, "portal/robots.txt", {"lines": lines}, content_type="text/plain; charset=utf-8"
+    )
