@@ -1,3 +1,5 @@
+"""The back office of ad sales: IT-Guide vendors and categories, campaigns, creatives, figures."""
+
 import calendar
 import datetime
 import logging

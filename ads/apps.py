@@ -1,3 +1,5 @@
+"""The ads app: what the page cache's content version and reader pages depend on."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

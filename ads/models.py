@@ -1,3 +1,5 @@
+"""The IT-Guide's vendors and categories, and the campaigns and creatives shown in ad places."""
+
 import datetime
 import re
 

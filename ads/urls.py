@@ -1,3 +1,5 @@
+"""Addresses of the IT-Guide and the ad frames (namespace ads)."""
+
 from django.urls import path, re_path
 
 from ads import views

@@ -1,3 +1,5 @@
+"""Reader pages of ads: the IT-Guide and vendor profiles; ad frames and click counting."""
+
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render

@@ -1,3 +1,5 @@
+"""The articles app: what the page cache's content version depends on."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Addresses of the reader pages, feeds and news sitemap of articles (namespace articles)."""
+
 from django.urls import path, register_converter
 
 from articles import feeds, views

@@ -1,3 +1,5 @@
+"""The reader pages of articles: article, print and PDF, preview, section, tag, archive, search."""
+
 import datetime
 import re
 from urllib.parse import quote

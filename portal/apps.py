@@ -1,3 +1,5 @@
+"""The portal app (the Impressum and legal texts), and the admin with our throttled login."""
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _

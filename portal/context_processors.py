@@ -1,3 +1,5 @@
+"""What every page's frame shows: navigation, latest items, the content version for fragments."""
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 

@@ -1,3 +1,5 @@
+"""Site-wide middleware: the health check and the refusal of NUL bytes."""
+
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError, connection

@@ -1,3 +1,5 @@
+"""The site's addresses: its own pages and sitemaps, each app's URLs, the back office."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views

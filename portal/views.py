@@ -1,3 +1,5 @@
+"""The site's own pages: home, Impressum, legal texts, robots.txt, the 500 page."""
+
 import sys
 from itertools import groupby
 

@@ -1,3 +1,5 @@
+"""The subscriptions app: mail queued during a request goes out after the answer."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

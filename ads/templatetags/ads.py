@@ -1,3 +1,5 @@
+"""Template tags of ads: ad places, vendor logos and the IT-Guide Plus box."""
+
 import time
 
 from django import template

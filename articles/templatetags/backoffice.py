@@ -1,3 +1,5 @@
+"""Template tags of the back office: a date hierarchy that stays fast with years of archive."""
+
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.db.models import Max, Min

@@ -1,3 +1,5 @@
+"""The {% json_ld %} tag: structured data for search engines, safe inside <script>."""
+
 import json
 
 from django import template

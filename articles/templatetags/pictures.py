@@ -1,3 +1,5 @@
+"""The {% picture %} tag: an article picture with its renditions for srcset."""
+
 from django import template
 
 from portal.lib.images import SIZES

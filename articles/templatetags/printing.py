@@ -1,3 +1,5 @@
+"""Template filters for the print view and the PDF's stylesheet."""
+
 from django import template
 from django.utils.safestring import mark_safe
 

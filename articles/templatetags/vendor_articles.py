@@ -1,3 +1,5 @@
+"""The {% articles_about %} tag: our articles about an IT-Guide vendor, for its profile."""
+
 from django import template
 
 from articles.models import Article

@@ -1,3 +1,5 @@
+"""manage.py seed_ads_demo: IT-Guide vendors and campaigns for a new site."""
+
 import datetime
 import random
 

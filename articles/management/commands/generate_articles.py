@@ -1,3 +1,5 @@
+"""manage.py generate_articles: an archive of made-up articles for benchmarks."""
+
 import datetime
 import random
 import time

@@ -1,3 +1,5 @@
+"""manage.py make_renditions: the pictures' srcset renditions, made again."""
+
 from django.core.management.base import BaseCommand
 
 from articles.models import Image

@@ -1,3 +1,5 @@
+"""manage.py seed_demo: sections, pictures and articles, the reference article among them."""
+
 import datetime
 import json
 from pathlib import Path

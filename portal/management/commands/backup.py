@@ -1,3 +1,5 @@
+"""manage.py backup: the database and the pictures, into one dated folder."""
+
 import shutil
 from pathlib import Path
 

@@ -1,3 +1,5 @@
+"""manage.py restore: a backup back into the database and the media folder."""
+
 import tarfile
 from pathlib import Path
 

@@ -1,3 +1,5 @@
+"""manage.py deliver_mail: the mail worker, sending again what is due in the outbox."""
+
 import time
 
 from django.core.management.base import BaseCommand

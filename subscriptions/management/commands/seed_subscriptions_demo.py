@@ -1,3 +1,5 @@
+"""manage.py seed_subscriptions_demo: plans and three demo subscribers to try ordering and cancelling."""
+
 import datetime
 
 from django.core.management.base import BaseCommand
