@@ -1,4 +1,4 @@
-"""manage.py seed_subscriptions_demo: plans and three demo subscribers to try ordering and cancelling."""
+"""manage.py seed_subscriptions_demo: plans and three demo subscribers to try things with."""
 
 import datetime
 
