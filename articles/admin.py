@@ -24,7 +24,7 @@ from articles.models import Article, ArticleLink, Image, Section, Tag
 from articles.paginators import CappedCountPaginator
 from articles.planning import PlanningCalendar
 from articles.search import build_query
-from articles.views import preview_token, render_preview
+from articles.views.article import preview_token, render_preview
 from portal.lib.csp import NoncedMediaMixin
 from portal.lib.images import make_renditions
 

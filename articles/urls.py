@@ -2,8 +2,9 @@
 
 from django.urls import path, register_converter
 
-from articles import feeds, views
+from articles import feeds
 from articles.sitemaps import news_sitemap
+from articles.views import article, lists, search
 from portal.lib.pagecache import cached_while_unchanged as cached
 
 
@@ -40,17 +41,17 @@ register_converter(MonthConverter, "mm")
 app_name = "articles"
 
 urlpatterns = [
-    path("artikel/<id:pk>-<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("artikel/<id:pk>-<str:slug>/druck/", views.ArticlePrintView.as_view(), name="print"),
-    path("artikel/<id:pk>-<str:slug>/pdf/", views.article_pdf, name="pdf"),
-    path("artikel/<id:pk>/", views.article_without_slug, name="detail-short"),
-    path("vorschau/<str:token>/", views.preview_link_view, name="preview-link"),
-    path("suche/", views.search_view, name="search"),
-    path("rubrik/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("stichwort/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("archiv/", views.ArchiveView.as_view(), name="archive"),
-    path("archiv/<yyyy:year>/", views.ArchiveYearView.as_view(), name="archive-year"),
-    path("archiv/<yyyy:year>/<mm:month>/", views.ArchiveMonthView.as_view(), name="archive-month"),
+    path("artikel/<id:pk>-<str:slug>/", article.ArticleDetailView.as_view(), name="detail"),
+    path("artikel/<id:pk>-<str:slug>/druck/", article.ArticlePrintView.as_view(), name="print"),
+    path("artikel/<id:pk>-<str:slug>/pdf/", article.article_pdf, name="pdf"),
+    path("artikel/<id:pk>/", article.article_without_slug, name="detail-short"),
+    path("vorschau/<str:token>/", article.preview_link_view, name="preview-link"),
+    path("suche/", search.search_view, name="search"),
+    path("rubrik/<slug:slug>/", lists.SectionView.as_view(), name="section"),
+    path("stichwort/<slug:slug>/", lists.TagView.as_view(), name="tag"),
+    path("archiv/", lists.ArchiveView.as_view(), name="archive"),
+    path("archiv/<yyyy:year>/", lists.ArchiveYearView.as_view(), name="archive-year"),
+    path("archiv/<yyyy:year>/<mm:month>/", lists.ArchiveMonthView.as_view(), name="archive-month"),
     # Feeds and the news sitemap: cached until the content changes.
     path("feed/rss/", cached(feeds.LatestArticles.as_view()), name="feed-rss"),
     path("feed/atom/", cached(feeds.LatestArticlesAtom.as_view()), name="feed-atom"),

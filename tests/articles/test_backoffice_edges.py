@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 
 from articles.diff import word_diff
 from articles.models import Article, Image
-from articles.views import preview_token
+from articles.views.article import preview_token
 from portal.lib import images
 from portal.lib.images import make_renditions
 from tests.factories import article_form, make_article, make_image, make_section

@@ -7,7 +7,7 @@ from django.core import signing
 from django.test import override_settings
 
 from articles.models import Article
-from articles.views import PREVIEW_SALT, preview_token
+from articles.views.article import PREVIEW_SALT, preview_token
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import search, views
+from articles import search
+from articles.views import search as search_page
 from articles.models import Article
 from tests.factories import make_article, make_section
 from tests.pages import main_content, warm_shared_fragments
@@ -237,7 +238,7 @@ def test_a_helpful_page_when_nothing_is_found(client, archive):
 
 
 def test_results_are_paginated_with_a_count(client, monkeypatch):
-    monkeypatch.setattr(views, "SEARCH_PAGE_SIZE", 2)
+    monkeypatch.setattr(search_page, "SEARCH_PAGE_SIZE", 2)
     for n in range(5):
         make_article(headline=f"Cloud-Strategie {n}", publish_at=days_ago(n + 1))
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from articles.views import ArticleDetailView
+from articles.views.article import ArticleDetailView
 from portal.settings import BASE_DIR
 from subscriptions.models import Declaration, OutgoingMail
 from tests.factories import make_article

@@ -1,16 +1,10 @@
-"""The reader pages of articles: article, print and PDF, preview, section, tag, archive, search."""
+"""The article page, its print view and PDF, and the preview of unpublished articles."""
 
-import datetime
-import re
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import BadRequest
-from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count
-from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,43 +13,13 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView
 
-from articles.filters import ArticleSearchFilter, section_list
-from articles.models import Article, Section, Tag
-from articles.search import MAX_QUERY_LENGTH, search, with_highlights
+from articles.models import Article
 from portal.lib import pdf
 from portal.lib.pagecache import CACHE_SECONDS, reader_page, request_content_version
 
 RELATED_COUNT = 5
-PAGE_SIZE = 20
-
-
-class ReaderPaginationMixin:
-    """Pagination that tells a malformed page number (400) from a missing page (404).
-
-    With empty_is_404 a list with nothing visible is a 404, so a tag or month
-    that only drafts use does not reveal itself. (ListView's own allow_empty
-    would ask the database a second time.)
-    """
-
-    paginate_by = PAGE_SIZE
-    empty_is_404 = False
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(
-            queryset, page_size, allow_empty_first_page=not self.empty_is_404
-        )
-        raw = self.request.GET.get(self.page_kwarg) or "1"
-        try:
-            number = int(raw)
-        except ValueError:
-            raise BadRequest(_("Die Seitenzahl muss eine ganze Zahl sein.")) from None
-        try:
-            page = paginator.page(number)
-        except InvalidPage:
-            raise Http404(_("Diese Seite gibt es nicht.")) from None
-        return paginator, page, page.object_list, page.has_other_pages()
 
 
 def article_page_context(request, article):
@@ -260,162 +224,3 @@ def preview_link_view(request, token):
 def article_without_slug(request, pk):
     article = get_object_or_404(Article.objects.published().only("pk", "slug"), pk=pk)
     return redirect(article, permanent=True)
-
-
-@reader_page(params=("page",))
-class SectionView(ReaderPaginationMixin, ListView):
-    template_name = "articles/section.html"
-    context_object_name = "articles"
-
-    def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return Article.objects.published().for_listing().filter(section=self.section)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            section=self.section, current_section_slug=self.section.slug, **kwargs
-        )
-
-
-@reader_page(params=("page",))
-class TagView(ReaderPaginationMixin, ListView):
-    template_name = "articles/tag.html"
-    context_object_name = "articles"
-    empty_is_404 = True
-
-    def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.published().for_listing().filter(tagged_items__tag=self.tag)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
-
-
-def _month_start(year, month):
-    """The first moment of a month in Berlin time; 404 for months that cannot exist."""
-    try:
-        return timezone.make_aware(datetime.datetime(year, month, 1))
-    except ValueError:
-        raise Http404(_("Diesen Monat gibt es nicht.")) from None
-
-
-def _next_month(start):
-    year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
-    return _month_start(year, month)
-
-
-@reader_page
-class ArchiveView(TemplateView):
-    """Every year with published articles, with how many there are."""
-
-    template_name = "articles/archive.html"
-
-    def get_context_data(self, **kwargs):
-        years = (
-            Article.objects.published()
-            .annotate(year=ExtractYear("publish_at"))
-            .values("year")
-            .annotate(count=Count("pk"))
-            .order_by("-year")
-        )
-        return super().get_context_data(years=years, **kwargs)
-
-
-@reader_page
-class ArchiveYearView(TemplateView):
-    """The months of one year with published articles."""
-
-    template_name = "articles/archive_year.html"
-
-    def get_context_data(self, **kwargs):
-        year = self.kwargs["year"]
-        start, end = _month_start(year, 1), _month_start(year + 1, 1)
-        months = (
-            Article.objects.published()
-            .filter(publish_at__gte=start, publish_at__lt=end)
-            .annotate(month=TruncMonth("publish_at"))
-            .values("month")
-            .annotate(count=Count("pk"))
-            .order_by("month")
-        )
-        if not months:
-            raise Http404(_("In diesem Jahr ist nichts erschienen."))
-        return super().get_context_data(months=months, **kwargs)
-
-
-@reader_page(params=("page",))
-class ArchiveMonthView(ReaderPaginationMixin, ListView):
-    template_name = "articles/archive_month.html"
-    context_object_name = "articles"
-    empty_is_404 = True
-
-    def get_queryset(self):
-        self.month = _month_start(self.kwargs["year"], self.kwargs["month"])
-        return (
-            Article.objects.published()
-            .for_listing()
-            .filter(publish_at__gte=self.month, publish_at__lt=_next_month(self.month))
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(month=self.month, **kwargs)
-
-
-SEARCH_PAGE_SIZE = 20
-
-
-@reader_page(params=("q", "page", "sortierung", "bereich", "art", "stichwort", "von", "bis"))
-def search_view(request):
-    """Suche: full text with filters, by relevance or date, highlighted."""
-    text = " ".join(request.GET.get("q", "").split())
-    # The section menu of the filters, from the cache while the content is unchanged.
-    sections = cache.get_or_set(
-        f"search:sections:{request_content_version(request)}", section_list, CACHE_SECONDS
-    )
-    filters = ArticleSearchFilter(
-        request.GET, queryset=Article.objects.published(), sections=sections
-    )
-    context = {
-        "query": text,
-        "filters": filters,
-        "by_date": request.GET.get("sortierung") == "datum",
-        "without_page": without_page(request),
-    }
-    status = 200
-    number = request.GET.get("page") or "1"
-    if len(text) > MAX_QUERY_LENGTH:
-        context["problem"] = _(
-            "Ihre Suchanfrage ist zu lang. Bitte verwenden Sie höchstens %(max)d Zeichen."
-        ) % {"max": MAX_QUERY_LENGTH}
-        status = 400
-    elif not filters.is_valid():
-        status = 400
-    elif not re.fullmatch(r"[0-9]{1,6}", number) or int(number) < 1:
-        context["problem"] = _("Die Seitenzahl muss eine ganze Zahl ab 1 sein.")
-        status = 400
-    elif text:
-        since, until = filters.date_range()
-        found = search(filters.qs, text, by_date=context["by_date"], since=since, until=until)
-        paginator = Paginator(found.ids, SEARCH_PAGE_SIZE, allow_empty_first_page=True)
-        page = paginator.page(number) if int(number) <= paginator.num_pages else None
-        context.update(
-            count=len(found.ids),
-            capped=not found.complete,
-            page_obj=page,
-            results=with_highlights(articles_in_order(page.object_list), text) if page else [],
-            beyond_last_page=page is None,
-        )
-    return render(request, "articles/search.html", context, status=status)
-
-
-def without_page(request):
-    """The request's query string without ``page``, for links to other pages of a list."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def articles_in_order(ids):
-    """The visible articles with these ids, for a list, in the order of ``ids``."""
-    by_id = Article.objects.published().for_listing().in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]

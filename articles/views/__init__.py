@@ -1,0 +1,1 @@
+"""The reader pages of articles, one module per kind of page."""
