@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles import search
-from articles.views import search as search_page
 from articles.models import Article
+from articles.views import search as search_page
 from tests.factories import make_article, make_section
 from tests.pages import main_content, warm_shared_fragments
 
