@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test worker bench faults lint format check bench-admin bench-search bench-pdf help
+.PHONY: install run serve test worker bench bench-newsroom faults lint format check bench-admin bench-search bench-pdf help
 
 help:
 	@echo "make run    install, migrate, load demo content once, serve on http://$(HOST):$(PORT)"
@@ -59,6 +59,10 @@ worker: install
 # The reader pages under gunicorn at archive scale, as ratios to the framework floor.
 bench: install
 	$(BIN)/python bench/site.py
+
+# Only the floor and the newsroom phase: readers across the archive while editors save.
+bench-newsroom: install
+	BENCH_ONLY=newsroom $(BIN)/python bench/site.py
 
 # Faults under load: PostgreSQL restarted, Redis stopped and back, a worker killed.
 faults: install

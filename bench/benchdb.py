@@ -166,14 +166,17 @@ def ensure_subscribers(count):
         Subscription.objects.bulk_create(contracts, batch_size=5000)
 
 
-def start_gunicorn(port, env, log_path, workers=3, timeout=30):
+def start_gunicorn(port, env, log_path, workers=3, timeout=30, access_log=False):
     """gunicorn serving portal.wsgi on 127.0.0.1:``port``, returned once /healthz/ answers.
 
     Its output goes to ``log_path`` (None: discarded). The caller stops it.
+    ``access_log``: one line per response there, "xcache=hit|miss|-".
     """
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
     command = [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", str(workers)]
     command += ["-b", f"127.0.0.1:{port}", "--timeout", str(timeout)]
+    if access_log:
+        command += ["--access-logfile", "-", "--access-logformat", "xcache=%({x-cache}o)s"]
     server = subprocess.Popen(command, cwd=BASE, env=env, stdout=log, stderr=log)
     for _ in range(300):
         try:

@@ -14,5 +14,8 @@ ROOT_URLCONF = "bench.urls"
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
 STATIC_ROOT = BASE_DIR / "var" / "bench" / "static"
 
+# The newsroom phase turns the IT-Guide Plus box every 15 s instead of 15 min.
+ITGUIDE_PLUS_ROTATION_SECONDS = int(os.getenv("BENCH_PLUS_ROTATION_SECONDS", "900"))
+
 if os.getenv("BENCH_CACHE") == "off":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

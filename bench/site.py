@@ -14,6 +14,11 @@
    and 60 seconds of mixed pages at 64 connections counting errors and the
    workers' memory.
 
+4. The newsroom phase (bench/newsroom.py): readers across the archive while
+   an article is saved every 10 s, campaigns start and end and the Plus box
+   turns, with the cache hit ratio from the servers' access log. Only this
+   phase (and the floor): BENCH_ONLY=newsroom, or make bench-newsroom.
+
 Every server it starts is stopped at the end. Figures vary with the machine's
 load; compare the ratios, which come from one run.
 """
@@ -34,6 +39,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 import benchdb
+import newsroom
 
 BASE = Path(__file__).resolve().parent.parent
 VAR = BASE / "var" / "bench"
@@ -41,7 +47,7 @@ SECONDS = int(os.getenv("BENCH_SECONDS", "8"))
 MIXED_SECONDS = int(os.getenv("BENCH_MIXED_SECONDS", "60"))
 WORKERS = int(os.getenv("BENCH_WORKERS", "3"))  # 2 cores: a third hides the waits on PostgreSQL
 CONNECTIONS = 16
-PORT, UNCACHED_PORT = 8791, 8792
+PORT, UNCACHED_PORT, NEWSROOM_PORT = 8791, 8792, 8794
 # More different archive articles than a run of uncached requests reaches.
 MISS_PAGES = int(os.getenv("BENCH_MISS_PAGES", "5000"))
 HOST = "localhost"
@@ -127,9 +133,9 @@ def server_env(**extra):
 
 
 @contextlib.contextmanager
-def gunicorn(port, env):
+def gunicorn(port, env, access_log=False):
     server = benchdb.start_gunicorn(
-        port, env, VAR / f"gunicorn-{port}.log", workers=WORKERS, timeout=60
+        port, env, VAR / f"gunicorn-{port}.log", workers=WORKERS, timeout=60, access_log=access_log
     )
     try:
         yield server
@@ -294,11 +300,36 @@ def measure(port, path, seconds=SECONDS, connections=CONNECTIONS, rotate=None):
     }
 
 
+def newsroom_phase(floor):
+    """Print the newsroom row: readers across the archive while editors save."""
+    cache = "Redis (REDIS_URL)" if os.getenv("REDIS_URL") else "local memory per worker"
+    print(
+        f"\nnewsroom: {newsroom.SECONDS} s at 16 connections, cache {cache}; one article "
+        f"saved every {newsroom.EDIT_SECONDS} s, a campaign started or ended every "
+        f"{newsroom.CAMPAIGN_SECONDS} s, the Plus box turning every {newsroom.PLUS_SECONDS} s",
+        flush=True,
+    )
+    rate, p50, p99, requests, errors, hit_ratio, done = newsroom.run(
+        drive, gunicorn, server_env, VAR / f"gunicorn-{NEWSROOM_PORT}.log", NEWSROOM_PORT
+    )
+    print(
+        f"{'newsroom':<20} {rate:>7.0f} {rate / floor:>8.2f} {p50:>7.1f} {p99:>7.1f}   "
+        f"cache hits {hit_ratio:.1%} of the pages, {errors} errors, {requests} requests; "
+        + ", ".join(f"{count} {what}" for what, count in done.items())
+    )
+
+
 def main():
     benchdb.setup_django()
     benchdb.ensure_articles(200_000)
     benchdb.ensure_vendors(2_000)
     benchdb.ensure_subscribers(50_000)
+    if os.getenv("BENCH_ONLY") == "newsroom":
+        with gunicorn(PORT, server_env()):
+            floor = measure(PORT, "/bench/floor/")["rps"]
+        print(f"\nfloor: {floor:.0f} requests/s (one query, a small template)")
+        newsroom_phase(floor)
+        return
     urls = pages()
     queries = count_queries(urls)
     env = server_env()
@@ -366,6 +397,7 @@ def main():
         f"static file {static}: Cache-Control {static_headers['Cache-Control']}, "
         f"Content-Encoding {static_headers['Content-Encoding']}"
     )
+    newsroom_phase(floor)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import time
 
 from django import template
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import TextField, Value
 from django.db.models.functions import MD5, Cast, Concat
@@ -16,7 +17,7 @@ register = template.Library()
 
 # The IT-Guide Plus box shows this many Plus vendors, a new choice this often.
 PLUS_COUNT = 3
-PLUS_ROTATION_SECONDS = 15 * 60
+PLUS_ROTATION_SECONDS = 15 * 60  # settings.ITGUIDE_PLUS_ROTATION_SECONDS, where set
 
 
 @register.inclusion_tag("ads/ad_slot.html", takes_context=True)
@@ -57,7 +58,8 @@ def vendor_logo(vendor, use="list", alt=None):
 
 def plus_turn():
     """Which quarter of an hour it is: the Plus box's choice changes with it."""
-    return int(time.time() // PLUS_ROTATION_SECONDS)
+    seconds = getattr(settings, "ITGUIDE_PLUS_ROTATION_SECONDS", PLUS_ROTATION_SECONDS)
+    return int(time.time() // seconds)
 
 
 @register.inclusion_tag("ads/plus_box.html", takes_context=True)
