@@ -168,12 +168,19 @@ def _mail_context(declaration, base_url):
 def confirm(declaration, base_url):
     """The confirmation to the address given; a notice to the one on file if it differs."""
     context = _mail_context(declaration, base_url)
-    sent = mail.queue("declaration", declaration.email, "declaration", context)
+    sent = mail.queue(
+        declaration.email, purpose="declaration", template="declaration", context=context
+    )
     Declaration.objects.filter(pk=declaration.pk).update(confirmation=sent)
     declaration.confirmation = sent
     subscriber = declaration.subscriber
     if subscriber is not None and subscriber.email != declaration.email.lower():
-        mail.queue("declaration-notice", subscriber.email, "declaration_notice", context)
+        mail.queue(
+            subscriber.email,
+            purpose="declaration-notice",
+            template="declaration_notice",
+            context=context,
+        )
     return sent
 
 
@@ -187,5 +194,10 @@ def match(declaration, subscriber, subscriptions, user, base_url):
         matched_by=user, matched_at=timezone.now()
     )
     context = _mail_context(declaration, base_url)
-    mail.queue("declaration-matched", declaration.email, "declaration_matched", context)
+    mail.queue(
+        declaration.email,
+        purpose="declaration-matched",
+        template="declaration_matched",
+        context=context,
+    )
     return effects

@@ -45,10 +45,10 @@ def send_issue(issue, base_url):
         for consent in consents:
             url = base + unsubscribe_path(consent)
             mail.queue(
-                "newsletter",
                 consent.email,
-                "newsletter_issue",
-                {
+                purpose="newsletter",
+                template="newsletter_issue",
+                context={
                     "issue": issue,
                     "unsubscribe_url": url,
                 },

@@ -91,10 +91,10 @@ def manage(request):
             with transaction.atomic():
                 secret = LinkToken.issue(subscriber, LinkToken.Purpose.LOGIN)
                 mail.queue(
-                    "login",
                     subscriber.email,
-                    "login",
-                    {
+                    purpose="login",
+                    template="login",
+                    context={
                         "subscriber": subscriber,
                         "url": request.build_absolute_uri(
                             reverse("subscriptions:login", args=[secret])
@@ -203,10 +203,10 @@ def change_email(request):
     with transaction.atomic():
         secret = LinkToken.issue(subscriber, LinkToken.Purpose.EMAIL, new_email=new_email)
         mail.queue(
-            "email-change",
             new_email,
-            "email_change",
-            {
+            purpose="email-change",
+            template="email_change",
+            context={
                 "subscriber": subscriber,
                 "url": request.build_absolute_uri(
                     reverse("subscriptions:confirm-email", args=[secret])
@@ -241,7 +241,12 @@ def confirm_email(request, secret):
         old_email = subscriber.email
         subscriber.email = link.new_email
         subscriber.save(update_fields=["email"])
-        mail.queue("email-changed", old_email, "email_changed", {"subscriber": subscriber})
+        mail.queue(
+            old_email,
+            purpose="email-changed",
+            template="email_changed",
+            context={"subscriber": subscriber},
+        )
     messages.success(
         request,
         _("Ihre neue E-Mail-Adresse %(email)s gilt ab sofort.") % {"email": link.new_email},
@@ -388,10 +393,10 @@ def _place_order(data, base_url):
     )
     subscription.save()
     mail.queue(
-        "order",
         email,
-        "order",
-        {
+        purpose="order",
+        template="order",
+        context={
             "subscriber": subscriber,
             "subscription": subscription,
             "ordered": data,
@@ -433,10 +438,10 @@ def newsletter(request):
             )
             # The confirmation mail asks for consent; it carries no advertising.
             mail.queue(
-                "newsletter-confirm",
                 email,
-                "newsletter_confirm",
-                {
+                purpose="newsletter-confirm",
+                template="newsletter_confirm",
+                context={
                     "url": request.build_absolute_uri(
                         reverse("subscriptions:newsletter-confirm", args=[secret])
                     ),
