@@ -262,19 +262,13 @@ def cancel(request):
     """§ 312k BGB: the confirmation page, reachable from every page, with "jetzt kündigen"."""
     subscriber = current_subscriber(request)
     chosen = _own_subscription(request, subscriber)
-    form = CancellationForm(
-        request.POST or None, subscriber=subscriber, initial=_initial(subscriber, chosen)
-    )
+    form = CancellationForm(request.POST or None, subscriber=subscriber, chosen=chosen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if ratelimit.exceeded("cancel", ratelimit.client_address(request), data["identifier"]):
             return _too_many(request)
         declaration, _created = declarations.receive(
-            data["kind"],
-            data,
-            declarations.describe_contract(data["contract"], form),
-            _base_url(request),
-            subscriber=subscriber,
+            data["kind"], data, _base_url(request), subscriber=subscriber
         )
         return redirect(declaration.get_absolute_url(), permanent=False)
     return render(request, "subscriptions/cancel.html", {"form": form, "subscriber": subscriber})
@@ -287,35 +281,16 @@ def withdraw(request):
     chosen = _own_subscription(request, subscriber)
     if chosen is not None and not chosen.can_be_withdrawn():
         return render(request, "subscriptions/withdraw_unavailable.html", {"subscription": chosen})
-    form = WithdrawalForm(
-        request.POST or None, subscriber=subscriber, initial=_initial(subscriber, chosen)
-    )
+    form = WithdrawalForm(request.POST or None, subscriber=subscriber, chosen=chosen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if ratelimit.exceeded("withdraw", ratelimit.client_address(request), data["identifier"]):
             return _too_many(request)
         declaration, _created = declarations.receive(
-            Declaration.Kind.WITHDRAWAL,
-            data,
-            declarations.describe_contract(data["contract"], form),
-            _base_url(request),
-            subscriber=subscriber,
+            Declaration.Kind.WITHDRAWAL, data, _base_url(request), subscriber=subscriber
         )
         return redirect(declaration.get_absolute_url())
     return render(request, "subscriptions/withdraw.html", {"form": form, "subscriber": subscriber})
-
-
-def _initial(subscriber, chosen):
-    if subscriber is None:
-        return {}
-    initial = {
-        "name": subscriber.name,
-        "identifier": subscriber.customer_number,
-        "email": subscriber.email,
-    }
-    if chosen is not None:
-        initial["contract"] = f"abo:{chosen.pk}"
-    return initial
 
 
 def _declaration(token):
