@@ -1,8 +1,12 @@
-"""Contracts as a declaration names them: all of a person's, those of a plan, or one."""
+"""Contracts: an order that makes one, and which of them a declaration means."""
 
 from dataclasses import dataclass
 
-from subscriptions.models import Subscription
+from django.db import transaction
+from django.urls import reverse
+
+from subscriptions import mail
+from subscriptions.models import Subscriber, Subscription
 
 
 @dataclass(frozen=True)
@@ -26,3 +30,40 @@ class ContractChoice:
         if self.plan_slug is not None:
             return list(own.filter(plan__slug=self.plan_slug))
         return list(own.exclude(status=Subscription.Status.WITHDRAWN))
+
+
+@transaction.atomic
+def place_order(data, base_url):
+    """A pending contract on today's terms; a known e-mail address keeps its customer account.
+
+    The address on file is not changed by an order (anyone can type any
+    e-mail address): staff see the order's address in the confirmation
+    mail's copy in the outbox.
+    """
+    email = data["email"].strip().lower()
+    subscriber = Subscriber.objects.filter(email=email).first()
+    if subscriber is None:
+        subscriber = Subscriber.objects.create(
+            email=email,
+            **{
+                field: data[field].strip()
+                for field in ("name", "organisation", "street", "postcode", "city")
+            },
+        )
+    subscription = Subscription.agreed(
+        subscriber, data["plan"], ordered_online=True, submission=data["submission"]
+    )
+    subscription.save()
+    mail.queue(
+        email,
+        purpose="order",
+        template="order",
+        context={
+            "subscriber": subscriber,
+            "subscription": subscription,
+            "ordered": data,
+            "withdraw_url": base_url.rstrip("/") + reverse("subscriptions:withdraw"),
+            "manage_url": base_url.rstrip("/") + reverse("subscriptions:manage"),
+        },
+    )
+    return subscription

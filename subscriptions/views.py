@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from subscriptions import declarations, mail, ratelimit, terms
+from subscriptions import contracts, declarations, mail, ratelimit, terms
 from subscriptions import newsletter as newsletter_mail
 from subscriptions.forms import (
     NEWSLETTER_WORDING,
@@ -339,47 +339,10 @@ def order(request):
         if existing is None:
             if ratelimit.exceeded("order", ratelimit.client_address(request), data["email"]):
                 return _too_many(request)
-            existing = _place_order(data, _base_url(request))
+            existing = contracts.place_order(data, _base_url(request))
         request.session["abo_ordered"] = existing.pk
         return redirect("subscriptions:ordered")
     return render(request, "subscriptions/order.html", {"form": form})
-
-
-@transaction.atomic
-def _place_order(data, base_url):
-    """A pending contract on today's terms; a known e-mail address keeps its customer account.
-
-    The address on file is not changed by an order (anyone can type any
-    e-mail address): staff see the order's address in the confirmation
-    mail's copy in the outbox.
-    """
-    email = data["email"].strip().lower()
-    subscriber = Subscriber.objects.filter(email=email).first()
-    if subscriber is None:
-        subscriber = Subscriber.objects.create(
-            email=email,
-            **{
-                field: data[field].strip()
-                for field in ("name", "organisation", "street", "postcode", "city")
-            },
-        )
-    subscription = Subscription.agreed(
-        subscriber, data["plan"], ordered_online=True, submission=data["submission"]
-    )
-    subscription.save()
-    mail.queue(
-        email,
-        purpose="order",
-        template="order",
-        context={
-            "subscriber": subscriber,
-            "subscription": subscription,
-            "ordered": data,
-            "withdraw_url": base_url.rstrip("/") + reverse("subscriptions:withdraw"),
-            "manage_url": base_url.rstrip("/") + reverse("subscriptions:manage"),
-        },
-    )
-    return subscription
 
 
 @never_cache
