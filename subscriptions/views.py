@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from subscriptions import contracts, declarations, mail, ratelimit, terms
+from subscriptions import account, contracts, declarations, mail, ratelimit, terms
 from subscriptions import newsletter as newsletter_mail
 from subscriptions.forms import (
     NEWSLETTER_WORDING,
@@ -86,21 +86,7 @@ def manage(request):
         email = form.cleaned_data["email"].strip().lower()
         if ratelimit.exceeded("login", ratelimit.client_address(request), email):
             return _too_many(request)
-        subscriber = Subscriber.objects.filter(email=email).first()
-        if subscriber is not None:
-            with transaction.atomic():
-                secret = LinkToken.issue(subscriber, LinkToken.Purpose.LOGIN)
-                mail.queue(
-                    subscriber.email,
-                    purpose="login",
-                    template="login",
-                    context={
-                        "subscriber": subscriber,
-                        "url": request.build_absolute_uri(
-                            reverse("subscriptions:login", args=[secret])
-                        ),
-                    },
-                )
+        account.send_login_link(email, _base_url(request))
         # The same answer whether the address is known or not.
         request.session.pop(SESSION_KEY, None)
         return redirect(reverse("subscriptions:manage") + "?gesendet=1")
@@ -197,22 +183,10 @@ def change_email(request):
     new_email = form.cleaned_data["email"].strip().lower()
     if ratelimit.exceeded("email", ratelimit.client_address(request), subscriber.customer_number):
         return _too_many(request)
-    if Subscriber.objects.filter(email=new_email).exclude(pk=subscriber.pk).exists():
+    if account.email_taken(new_email, subscriber):
         form.add_error("email", _("Diese Adresse gehört schon zu einem anderen Kundenkonto."))
         return _dashboard(request, subscriber, email_form=form)
-    with transaction.atomic():
-        secret = LinkToken.issue(subscriber, LinkToken.Purpose.EMAIL, new_email=new_email)
-        mail.queue(
-            new_email,
-            purpose="email-change",
-            template="email_change",
-            context={
-                "subscriber": subscriber,
-                "url": request.build_absolute_uri(
-                    reverse("subscriptions:confirm-email", args=[secret])
-                ),
-            },
-        )
+    account.request_email_change(subscriber, new_email, _base_url(request))
     messages.success(
         request,
         _(
@@ -231,22 +205,9 @@ def confirm_email(request, secret):
         if link is None:
             return render(request, "subscriptions/link_invalid.html", status=410)
         return render(request, "subscriptions/email_confirm.html", {"link": link})
-    with transaction.atomic():
-        link = LinkToken.redeem(secret, LinkToken.Purpose.EMAIL)
-        if link is None:
-            return render(request, "subscriptions/link_invalid.html", status=410)
-        subscriber = link.subscriber
-        if Subscriber.objects.filter(email=link.new_email).exclude(pk=subscriber.pk).exists():
-            return render(request, "subscriptions/link_invalid.html", status=410)
-        old_email = subscriber.email
-        subscriber.email = link.new_email
-        subscriber.save(update_fields=["email"])
-        mail.queue(
-            old_email,
-            purpose="email-changed",
-            template="email_changed",
-            context={"subscriber": subscriber},
-        )
+    link = account.change_email(secret)
+    if link is None:
+        return render(request, "subscriptions/link_invalid.html", status=410)
     messages.success(
         request,
         _("Ihre neue E-Mail-Adresse %(email)s gilt ab sofort.") % {"email": link.new_email},
