@@ -7,8 +7,6 @@ at once. The Aboverwaltung logs in by a single-use link sent by e-mail.
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from subscriptions import account, contracts, declarations, mail, ratelimit, terms
+from subscriptions import account, contracts, declarations, ratelimit, terms
 from subscriptions import newsletter as newsletter_mail
 from subscriptions.forms import (
     NEWSLETTER_WORDING,
@@ -32,14 +30,10 @@ from subscriptions.forms import (
     WithdrawalForm,
 )
 from subscriptions.models import (
-    CONSENT_LIFETIME,
     Declaration,
     LinkToken,
-    NewsletterConsent,
     Subscriber,
     Subscription,
-    new_token,
-    token_hash,
 )
 
 SESSION_KEY = "abo_subscriber"
@@ -327,27 +321,7 @@ def newsletter(request):
         address = ratelimit.client_address(request)
         if ratelimit.exceeded("newsletter", address, email):
             return _too_many(request)
-        secret = new_token()
-        with transaction.atomic():
-            NewsletterConsent.objects.create(
-                email=email,
-                wording=wording,
-                requested_from=address or None,
-                digest=token_hash(secret),
-            )
-            # The confirmation mail asks for consent; it carries no advertising.
-            mail.queue(
-                email,
-                purpose="newsletter-confirm",
-                template="newsletter_confirm",
-                context={
-                    "url": request.build_absolute_uri(
-                        reverse("subscriptions:newsletter-confirm", args=[secret])
-                    ),
-                    "wording": wording,
-                    "days": CONSENT_LIFETIME.days,
-                },
-            )
+        newsletter_mail.sign_up(email, wording, address, _base_url(request))
         return redirect(reverse("subscriptions:newsletter") + "?angefordert=1")
     return render(
         request,
@@ -360,22 +334,13 @@ def newsletter(request):
     )
 
 
-def _pending_consent(secret):
-    return NewsletterConsent.objects.filter(
-        digest=token_hash(secret), requested_at__gt=timezone.now() - CONSENT_LIFETIME
-    ).first()
-
-
 @never_cache
 def newsletter_confirm(request, secret):
-    consent = _pending_consent(secret)
+    consent = newsletter_mail.pending_consent(secret)
     if consent is None:
         return render(request, "subscriptions/link_invalid.html", {"newsletter": True}, status=410)
     if request.method == "POST" and consent.confirmed_at is None:
-        NewsletterConsent.objects.filter(pk=consent.pk, confirmed_at__isnull=True).update(
-            confirmed_at=timezone.now(), confirmed_from=ratelimit.client_address(request) or None
-        )
-        consent.refresh_from_db()
+        newsletter_mail.confirm(consent, ratelimit.client_address(request))
     return render(
         request,
         "subscriptions/newsletter_confirm.html",
@@ -390,15 +355,9 @@ def newsletter_confirm(request, secret):
 @never_cache
 def newsletter_unsubscribe(request, signed):
     """One click in the mail program (POST), or the link in the mail (GET shows a button)."""
-    try:
-        pk = signing.loads(signed, salt=newsletter_mail.UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        raise Http404 from None
-    consent = get_object_or_404(NewsletterConsent, pk=pk)
+    consent = newsletter_mail.signed_consent(signed)
+    if consent is None:
+        raise Http404
     if request.method == "POST":
-        # Every sign-up of this address ends: "abbestellen" means no more newsletters.
-        NewsletterConsent.objects.filter(email=consent.email, unsubscribed_at__isnull=True).update(
-            unsubscribed_at=timezone.now()
-        )
-        consent.refresh_from_db()
+        newsletter_mail.unsubscribe(consent)
     return render(request, "subscriptions/newsletter_unsubscribe.html", {"consent": consent})
