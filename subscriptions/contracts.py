@@ -1,12 +1,22 @@
-"""Contracts: an order that makes one, and which of them a declaration means."""
+"""Contracts: an order that makes one, which are delivered, which a declaration means."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from subscriptions import mail
 from subscriptions.models import Subscriber, Subscription
+
+
+def running_q(day=None):
+    """Contracts that are delivered on ``day``: not ended, not withdrawn."""
+    day = day or timezone.localdate()
+    return Q(status__in=[Subscription.Status.PENDING, Subscription.Status.ACTIVE]) | Q(
+        status=Subscription.Status.CANCELLED, ends_on__gte=day
+    )
 
 
 @dataclass(frozen=True)
