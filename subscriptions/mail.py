@@ -139,6 +139,15 @@ def deliver(pk):
         return True
 
 
+def send_again(mails):
+    """Try these mails again now, failed ones too (sent ones stay sent); return (sent, tried)."""
+    pks = list(mails.exclude(state=OutgoingMail.State.SENT).values_list("pk", flat=True))
+    OutgoingMail.objects.filter(pk__in=pks).update(
+        state=OutgoingMail.State.QUEUED, next_attempt_at=timezone.now()
+    )
+    return sum(deliver(pk) for pk in pks), len(pks)
+
+
 def deliver_due(limit=100):
     """Send the queued mails whose time has come (the worker's round); return how many went."""
     due = OutgoingMail.objects.filter(

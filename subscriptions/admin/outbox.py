@@ -1,7 +1,6 @@
 """Back office for the outbox: every mail as sent or waiting, and sending again."""
 
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from subscriptions import mail
@@ -49,13 +48,9 @@ class OutgoingMailAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Jetzt erneut senden"), permissions=["send"])
     def send_again(self, request, queryset):
-        pks = list(queryset.exclude(state=OutgoingMail.State.SENT).values_list("pk", flat=True))
-        OutgoingMail.objects.filter(pk__in=pks).update(
-            state=OutgoingMail.State.QUEUED, next_attempt_at=timezone.now()
-        )
-        sent = sum(mail.deliver(pk) for pk in pks)
+        sent, tried = mail.send_again(queryset)
         self.message_user(
             request,
             _("%(sent)d von %(all)d E-Mails versendet; der Rest wird später erneut versucht.")
-            % {"sent": sent, "all": len(pks)},
+            % {"sent": sent, "all": tried},
         )
