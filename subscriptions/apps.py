@@ -1,3 +1,5 @@
+"""The app's configuration: once loaded, mail waits for each request's answer."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The mail worker: sends what waits in the outbox once its next attempt is due."""
+
 import time
 
 from django.core.management.base import BaseCommand

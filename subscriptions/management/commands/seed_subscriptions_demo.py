@@ -1,3 +1,5 @@
+"""Demo offers, subscribers and contracts for a first start or a demonstration."""
+
 import datetime
 
 from django.core.management.base import BaseCommand
