@@ -1,0 +1,1 @@
+"""Subscriptions: contracts with their declarations, the newsletter, and the mail outbox."""

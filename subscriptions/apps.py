@@ -1,4 +1,4 @@
-"""The subscriptions app: mail queued during a request goes out after the answer."""
+"""The app's configuration: once loaded, mail waits for each request's answer."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from subscriptions import mail, terms
-from subscriptions.forms import ALL_CONTRACTS
 from subscriptions.models import Declaration, Effect, Subscriber, Subscription
 
 CUSTOMER_NUMBER = re.compile(r"^\s*K\s*-?\s*(\d{6})\s*$", re.IGNORECASE)
@@ -47,31 +46,14 @@ def _names_match(given, on_file):
     return bool(_words(given) & _words(on_file))
 
 
-def contracts(subscriber, choice):
-    """The subscriber's contracts the form's choice names ("alle", "plan:<slug>", "abo:<id>")."""
-    own = subscriber.subscriptions.select_related("plan").order_by("pk")
-    if choice == ALL_CONTRACTS:
-        return list(own.exclude(status=Subscription.Status.WITHDRAWN))
-    kind, _colon, value = choice.partition(":")
-    if kind == "plan":
-        return list(own.filter(plan__slug=value))
-    if kind == "abo" and value.isdigit():
-        return list(own.filter(pk=int(value)))
-    return []
-
-
-def describe_contract(choice, form):
-    """The contract as the person chose it, in words, for the record."""
-    return dict(form.fields["contract"].choices).get(choice, choice)
-
-
-def receive(kind, data, contract, base_url, subscriber=None):
+def receive(kind, data, base_url, subscriber=None):
     """Record a declaration from a valid form; return (declaration, created).
 
-    ``data`` is the form's cleaned data, ``contract`` the chosen contract in
-    words; ``subscriber`` the logged-in one,
-    if any (otherwise the identifier and name find them).
+    ``data`` is the form's cleaned data, its ``contract`` a ContractChoice;
+    ``subscriber`` the logged-in one, if any (otherwise the identifier and
+    name find them).
     """
+    choice = data["contract"]
     existing = Declaration.objects.filter(submission=data["submission"]).first()
     if existing:
         return existing, False
@@ -84,14 +66,14 @@ def receive(kind, data, contract, base_url, subscriber=None):
                 else "",
                 name=data["name"].strip(),
                 identifier=data["identifier"].strip(),
-                contract=contract,
+                contract=choice.description,
                 requested_end=data.get("requested_end"),
                 email=data["email"].strip(),
                 submission=data["submission"],
             )
             subscriber = subscriber or find_subscriber(declaration.identifier, declaration.name)
             if subscriber is not None:
-                apply(declaration, subscriber, contracts(subscriber, data["contract"]))
+                apply(declaration, subscriber, choice.contracts(subscriber))
             confirm(declaration, base_url)
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request won.
@@ -168,12 +150,19 @@ def _mail_context(declaration, base_url):
 def confirm(declaration, base_url):
     """The confirmation to the address given; a notice to the one on file if it differs."""
     context = _mail_context(declaration, base_url)
-    sent = mail.queue("declaration", declaration.email, "declaration", context)
+    sent = mail.queue(
+        declaration.email, purpose="declaration", template="declaration", context=context
+    )
     Declaration.objects.filter(pk=declaration.pk).update(confirmation=sent)
     declaration.confirmation = sent
     subscriber = declaration.subscriber
     if subscriber is not None and subscriber.email != declaration.email.lower():
-        mail.queue("declaration-notice", subscriber.email, "declaration_notice", context)
+        mail.queue(
+            subscriber.email,
+            purpose="declaration-notice",
+            template="declaration_notice",
+            context=context,
+        )
     return sent
 
 
@@ -187,5 +176,10 @@ def match(declaration, subscriber, subscriptions, user, base_url):
         matched_by=user, matched_at=timezone.now()
     )
     context = _mail_context(declaration, base_url)
-    mail.queue("declaration-matched", declaration.email, "declaration_matched", context)
+    mail.queue(
+        declaration.email,
+        purpose="declaration-matched",
+        template="declaration_matched",
+        context=context,
+    )
     return effects

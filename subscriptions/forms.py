@@ -6,16 +6,23 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from subscriptions.contracts import ContractChoice
 from subscriptions.models import POSTCODE, Declaration, Plan, new_token
 
+# The contract field's keys are this module's own: "alle", "plan:<slug>",
+# "abo:<id>". DeclarationForm.clean_contract() turns them into a ContractChoice.
 ALL_CONTRACTS = "alle"
+
+
+def _subscription_key(subscription):
+    return f"abo:{subscription.pk}"
 
 
 def contract_choices(subscriber=None):
     """Which contract: a logged-in subscriber's own ones, else the plans by name."""
     if subscriber is not None:
         own = [
-            (f"abo:{s.pk}", f"{s.plan.name} (seit {s.starts_on:%d.%m.%Y})")
+            (_subscription_key(s), f"{s.plan.name} (seit {s.starts_on:%d.%m.%Y})")
             for s in subscriber.subscriptions.select_related("plan")
         ]
         return [(ALL_CONTRACTS, _("Alle meine Abonnements")), *own]
@@ -30,7 +37,38 @@ class SubmissionKey(forms.CharField):
         super().__init__(widget=forms.HiddenInput, max_length=64, min_length=20, **kwargs)
 
 
-class CancellationForm(forms.Form):
+class DeclarationForm(forms.Form):
+    """What a cancellation and a withdrawal share: the choice of contract and a one-time key.
+
+    A logged-in ``subscriber`` finds their details filled in and chooses
+    among their own contracts, ``chosen`` (one of them) already selected.
+    """
+
+    def __init__(self, *args, subscriber=None, chosen=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].choices = contract_choices(subscriber)
+        self.fields["submission"].initial = new_token()
+        if subscriber is not None:
+            self.initial.update(
+                name=subscriber.name,
+                identifier=subscriber.customer_number,
+                email=subscriber.email,
+            )
+            if chosen is not None:
+                self.initial["contract"] = _subscription_key(chosen)
+
+    def clean_contract(self):
+        key = self.cleaned_data["contract"]
+        description = str(dict(self.fields["contract"].choices)[key])
+        kind, _colon, value = key.partition(":")
+        if kind == "plan":
+            return ContractChoice(description, plan_slug=value)
+        if kind == "abo":
+            return ContractChoice(description, subscription_id=int(value))
+        return ContractChoice(description)
+
+
+class CancellationForm(DeclarationForm):
     """§ 312k BGB: exactly what identifies the person, the contract and the end, nothing more."""
 
     kind = forms.ChoiceField(
@@ -68,10 +106,8 @@ class CancellationForm(forms.Form):
     )
     submission = SubmissionKey()
 
-    def __init__(self, *args, subscriber=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].choices = contract_choices(subscriber)
-        self.fields["submission"].initial = new_token()
         # Required for one kind of cancellation (clean()): not labelled "freiwillig".
         self.fields["reason"].required_when = Declaration.Kind.EXTRAORDINARY
 
@@ -100,7 +136,7 @@ class CancellationForm(forms.Form):
         return cleaned
 
 
-class WithdrawalForm(forms.Form):
+class WithdrawalForm(DeclarationForm):
     """§ 356a BGB: who, which contract, where the confirmation goes."""
 
     name = forms.CharField(label=_("Ihr Name"), max_length=150)
@@ -110,11 +146,6 @@ class WithdrawalForm(forms.Form):
     contract = forms.ChoiceField(label=_("Welcher Vertrag?"), initial=ALL_CONTRACTS)
     email = forms.EmailField(label=_("E-Mail-Adresse für die Bestätigung"))
     submission = SubmissionKey()
-
-    def __init__(self, *args, subscriber=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["contract"].choices = contract_choices(subscriber)
-        self.fields["submission"].initial = new_token()
 
 
 class OrderForm(forms.Form):

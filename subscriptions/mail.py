@@ -32,10 +32,11 @@ MAX_ATTEMPTS = 8
 RETRY_MINUTES = [1, 5, 15, 60, 180, 360, 720]
 
 
-def queue(purpose, to, template, context, headers=None, send_now=True):
-    """Write the mail from ``<template>.txt`` and ``.html``; send it after the commit.
+def queue(to, *, purpose, template, context, headers=None, send_now=True):
+    """Write the mail to ``to`` from ``<template>.txt`` and ``.html``; send it after the commit.
 
-    The first line of the text template is the subject. ``send_now=False``
+    ``purpose`` is what the outbox lists it under. The first line of the text
+    template is the subject. ``send_now=False``
     leaves the sending to the worker (manage.py deliver_mail): for bulk mail,
     which would otherwise keep an app process busy after its answer, and
     could be cut off by gunicorn's timeout.
@@ -136,6 +137,15 @@ def deliver(pk):
             last_error="",
         )
         return True
+
+
+def send_again(mails):
+    """Try these mails again now, failed ones too (sent ones stay sent); return (sent, tried)."""
+    pks = list(mails.exclude(state=OutgoingMail.State.SENT).values_list("pk", flat=True))
+    OutgoingMail.objects.filter(pk__in=pks).update(
+        state=OutgoingMail.State.QUEUED, next_attempt_at=timezone.now()
+    )
+    return sum(deliver(pk) for pk in pks), len(pks)
 
 
 def deliver_due(limit=100):

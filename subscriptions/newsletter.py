@@ -1,6 +1,6 @@
-"""Newsletter issues: one mail per confirmed consent, each with its own way out.
+"""The newsletter: sign-up with double opt-in, issues to every consent, unsubscribing.
 
-Every mail carries an unsubscribe link and the RFC 8058 headers, so mail
+Every issue's mail carries an unsubscribe link and the RFC 8058 headers, so mail
 programs offer "Abbestellen" and unsubscribe with one click (a POST to the
 same signed URL, which needs neither login nor form).
 """
@@ -11,15 +11,77 @@ from django.urls import reverse
 from django.utils import timezone
 
 from subscriptions import mail
-from subscriptions.models import NewsletterConsent, NewsletterIssue
+from subscriptions.models import (
+    CONSENT_LIFETIME,
+    NewsletterConsent,
+    NewsletterIssue,
+    new_token,
+    token_hash,
+)
 
 UNSUBSCRIBE_SALT = "subscriptions.newsletter.unsubscribe"
+
+
+def sign_up(email, wording, address, base_url):
+    """Keep the request as the proof to be, and mail the link that confirms it."""
+    secret = new_token()
+    with transaction.atomic():
+        NewsletterConsent.objects.create(
+            email=email,
+            wording=wording,
+            requested_from=address or None,
+            digest=token_hash(secret),
+        )
+        # The confirmation mail asks for consent; it carries no advertising.
+        mail.queue(
+            email,
+            purpose="newsletter-confirm",
+            template="newsletter_confirm",
+            context={
+                "url": base_url.rstrip("/")
+                + reverse("subscriptions:newsletter-confirm", args=[secret]),
+                "wording": wording,
+                "days": CONSENT_LIFETIME.days,
+            },
+        )
+
+
+def pending_consent(secret):
+    """The consent a confirmation link was sent for, while the link works; else None."""
+    return NewsletterConsent.objects.filter(
+        digest=token_hash(secret), requested_at__gt=timezone.now() - CONSENT_LIFETIME
+    ).first()
+
+
+def confirm(consent, address):
+    """The consent counts from now, confirmed from ``address``; a second click changes nothing."""
+    NewsletterConsent.objects.filter(pk=consent.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), confirmed_from=address or None
+    )
+    consent.refresh_from_db()
 
 
 def unsubscribe_path(consent):
     """Signed, so no one can unsubscribe others by counting; it never expires."""
     signed = signing.dumps(consent.pk, salt=UNSUBSCRIBE_SALT)
     return reverse("subscriptions:newsletter-unsubscribe", args=[signed])
+
+
+def signed_consent(signed):
+    """The consent an unsubscribe link was made for; None for a link we did not sign."""
+    try:
+        pk = signing.loads(signed, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return NewsletterConsent.objects.filter(pk=pk).first()
+
+
+def unsubscribe(consent):
+    """Every sign-up of this address ends: "abbestellen" means no more newsletters."""
+    NewsletterConsent.objects.filter(email=consent.email, unsubscribed_at__isnull=True).update(
+        unsubscribed_at=timezone.now()
+    )
+    consent.refresh_from_db()
 
 
 def send_issue(issue, base_url):
@@ -45,10 +107,10 @@ def send_issue(issue, base_url):
         for consent in consents:
             url = base + unsubscribe_path(consent)
             mail.queue(
-                "newsletter",
                 consent.email,
-                "newsletter_issue",
-                {
+                purpose="newsletter",
+                template="newsletter_issue",
+                context={
                     "issue": issue,
                     "unsubscribe_url": url,
                 },

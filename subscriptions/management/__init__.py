@@ -1,0 +1,1 @@
+"""The subscriptions app's management commands (in commands/)."""

@@ -76,7 +76,12 @@ from subscriptions import mail
 with transaction.atomic():
     Declaration.objects.create(kind="ordinary", name="Halb Geschrieben", identifier="K-1",
                                contract="alle", email="halb@example.org", submission="x" * 30)
-    mail.queue("declaration", "halb@example.org", "login", {"subscriber": None, "url": "x"})
+    mail.queue(
+        "halb@example.org",
+        purpose="declaration",
+        template="login",
+        context={"subscriber": None, "url": "x"},
+    )
     os.kill(os.getpid(), signal.SIGKILL)  # the worker dies before the commit
 """
 

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from subscriptions import terms
+from subscriptions.contracts import ContractChoice
+from subscriptions.forms import CancellationForm
 from subscriptions.models import Declaration, Effect, OutgoingMail, Subscription
 from tests.factories import make_article, make_plan, make_subscriber, make_subscription
 from tests.subscriptions.helpers import (
@@ -213,6 +215,42 @@ def test_a_later_end_date_is_honoured_and_an_earlier_one_gives_the_earliest(
     second.refresh_from_db()
     assert first.ends_on == later
     assert second.ends_on == terms.add_months(timezone.localdate(), 1)
+
+
+@pytest.mark.parametrize(
+    ("contract", "recorded"),
+    [("alle", "Alle meine Abonnements"), ("plan:erstes", "Print-Magazin, jährlich")],
+)
+def test_the_declaration_records_the_contract_in_the_words_the_form_offered(
+    client, erika, django_capture_on_commit_callbacks, contract, recorded
+):
+    make_subscription(erika, make_plan(slug="erstes", name="Print-Magazin, jährlich"))
+
+    send(
+        client,
+        django_capture_on_commit_callbacks,
+        identifier=erika.customer_number,
+        contract=contract,
+    )
+
+    assert Declaration.objects.get().contract == recorded
+
+
+def test_the_form_hands_on_which_contracts_are_meant_not_a_key_to_parse(erika):
+    contract = make_subscription(erika, make_plan(slug="erstes", name="Print-Magazin, jährlich"))
+
+    def chosen(key, subscriber=None):
+        data = cancellation(identifier=erika.customer_number, contract=key)
+        form = CancellationForm(data, subscriber=subscriber)
+        assert form.is_valid(), form.errors
+        return form.cleaned_data["contract"]
+
+    assert chosen("alle") == ContractChoice("Alle meine Abonnements")
+    assert chosen("plan:erstes") == ContractChoice("Print-Magazin, jährlich", plan_slug="erstes")
+    assert chosen(f"abo:{contract.pk}", subscriber=erika) == ContractChoice(
+        f"Print-Magazin, jährlich (seit {contract.starts_on:%d.%m.%Y})",
+        subscription_id=contract.pk,
+    )
 
 
 def test_an_extraordinary_cancellation_needs_a_reason_and_ends_at_once(

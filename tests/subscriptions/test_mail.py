@@ -28,7 +28,12 @@ class RefusingBackend:
 
 
 def queue_login(subscriber):
-    return mail.queue("login", subscriber.email, "login", {"subscriber": subscriber, "url": "x"})
+    return mail.queue(
+        subscriber.email,
+        purpose="login",
+        template="login",
+        context={"subscriber": subscriber, "url": "x"},
+    )
 
 
 def test_nothing_is_sent_for_a_transaction_that_rolls_back(

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from subscriptions.models import LinkToken, Subscriber
+from subscriptions.models import Declaration, LinkToken, Subscriber
 from tests.factories import make_plan, make_subscriber, make_subscription
 from tests.subscriptions.helpers import cancellation, german, link_in
 
@@ -181,6 +181,8 @@ def test_a_logged_in_subscriber_cancels_one_contract_with_everything_filled_in(
     assert data["identifier"] == erika.customer_number
     assert contract.ends_on is not None
     assert other.ends_on is None
+    recorded = Declaration.objects.get().contract
+    assert recorded == f"{contract.plan.name} (seit {contract.starts_on:%d.%m.%Y})"
 
 
 def test_nobody_reaches_another_subscribers_contract_by_changing_ids(

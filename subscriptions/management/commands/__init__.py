@@ -1,0 +1,1 @@
+"""The mail worker and the demo data, as manage.py commands."""

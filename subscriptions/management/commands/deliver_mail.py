@@ -1,4 +1,4 @@
-"""manage.py deliver_mail: the mail worker, sending again what is due in the outbox."""
+"""The mail worker: sends what waits in the outbox once its next attempt is due."""
 
 import time
 

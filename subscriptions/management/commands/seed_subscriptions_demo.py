@@ -1,4 +1,4 @@
-"""manage.py seed_subscriptions_demo: plans and three demo subscribers to try things with."""
+"""Demo offers, subscribers and contracts for a first start or a demonstration."""
 
 import datetime
 

@@ -1,0 +1,10 @@
+"""The back office of the "Aboverwaltung" group: subscribers, contracts, declarations, mail.
+
+Only that group (and superusers) holds these permissions (subscriptions.roles),
+so only they see subscriber data. Declarations are read-only: the record
+of what a person declared is never changed (database trigger), only
+matched by hand when it found no contract by itself.
+"""
+
+# Each module registers its models with the admin site when imported.
+from subscriptions.admin import contracts, declarations, newsletter, outbox  # noqa: F401

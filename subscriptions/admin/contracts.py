@@ -1,0 +1,134 @@
+"""Back office for offers, subscribers and their contracts, with the print delivery list."""
+
+from django.contrib import admin
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from subscriptions.admin import export
+from subscriptions.contracts import running_q
+from subscriptions.models import Effect, Plan, Subscriber, Subscription
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "price",
+        "billing_months",
+        "minimum_term_months",
+        "notice_months",
+        "renews",
+        "orderable",
+        "position",
+    ]
+    list_editable = ["orderable", "position"]
+    list_filter = ["kind", "orderable"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class SubscriptionInline(admin.TabularInline):
+    model = Subscription
+    extra = 0
+    fields = ["plan", "status", "starts_on", "minimum_term_ends", "ends_on", "ordered_online"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["customer_number", "name", "organisation", "email", "postcode", "city"]
+    search_fields = ["customer_number", "name", "organisation", "email", "=postcode"]
+    readonly_fields = ["customer_number", "created_at"]
+    fields = [
+        "customer_number",
+        "name",
+        "organisation",
+        "email",
+        "street",
+        "postcode",
+        "city",
+        "created_at",
+    ]
+    inlines = [SubscriptionInline]
+    show_full_result_count = False
+
+
+class RunningFilter(admin.SimpleListFilter):
+    title = _("läuft")
+    parameter_name = "laeuft"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("ja, wird beliefert")), ("nein", _("nein, beendet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.filter(running_q())
+        if self.value() == "nein":
+            return queryset.exclude(running_q())
+        return queryset
+
+
+class EffectInline(admin.TabularInline):
+    model = Effect
+    extra = 0
+    fields = ["declaration", "subscription", "outcome", "ends_on", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = [
+        "subscriber",
+        "plan",
+        "status",
+        "starts_on",
+        "minimum_term_ends",
+        "ends_on",
+        "ordered_online",
+    ]
+    list_filter = ["plan", "status", RunningFilter, "ordered_online"]
+    list_select_related = ["subscriber", "plan"]
+    search_fields = [
+        "subscriber__customer_number",
+        "subscriber__name",
+        "subscriber__email",
+        "subscriber__organisation",
+    ]
+    raw_id_fields = ["subscriber"]
+    date_hierarchy = "starts_on"
+    readonly_fields = ["ordered_online", "created_at"]
+    inlines = [EffectInline]
+    actions = ["accept_orders"]
+    show_full_result_count = False
+    change_list_template = "admin/subscriptions/subscription/change_list.html"
+
+    @admin.action(description=_("Bestellungen annehmen (Status „Läuft“)"), permissions=["change"])
+    def accept_orders(self, request, queryset):
+        count = queryset.filter(status=Subscription.Status.PENDING).update(
+            status=Subscription.Status.ACTIVE
+        )
+        self.message_user(
+            request,
+            ngettext("%d Bestellung angenommen.", "%d Bestellungen angenommen.", count) % count,
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(export.print_addresses)
+        return [
+            path("lieferanschriften.csv", view, name="subscriptions_print_addresses"),
+            *super().get_urls(),
+        ]

@@ -1,0 +1,56 @@
+"""Back office for the outbox: every mail as sent or waiting, and sending again."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from subscriptions import mail
+from subscriptions.admin.readonly import ReadOnlyMixin
+from subscriptions.models import OutgoingMail
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "purpose",
+        "to",
+        "subject",
+        "state",
+        "attempts",
+        "sent_at",
+        "error",
+    ]
+    list_filter = ["state", "purpose"]
+    search_fields = ["=to", "subject"]
+    date_hierarchy = "created_at"
+    fields = [
+        "purpose",
+        "to",
+        "subject",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "headers",
+        "body_text",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+    show_full_result_count = False
+
+    @admin.display(description=_("Letzter Fehler"))
+    def error(self, obj):
+        return obj.last_error[:80]
+
+    def has_send_permission(self, request):
+        return request.user.has_perm("subscriptions.change_outgoingmail")
+
+    @admin.action(description=_("Jetzt erneut senden"), permissions=["send"])
+    def send_again(self, request, queryset):
+        sent, tried = mail.send_again(queryset)
+        self.message_user(
+            request,
+            _("%(sent)d von %(all)d E-Mails versendet; der Rest wird später erneut versucht.")
+            % {"sent": sent, "all": tried},
+        )

@@ -1,0 +1,25 @@
+"""The subscriptions app's models, one module per concern; all of them importable from here."""
+
+from subscriptions.models.account import LINK_LIFETIME, LinkToken
+from subscriptions.models.contracts import POSTCODE, Plan, Subscriber, Subscription
+from subscriptions.models.declarations import Declaration, Effect
+from subscriptions.models.newsletter import CONSENT_LIFETIME, NewsletterConsent, NewsletterIssue
+from subscriptions.models.outbox import OutgoingMail
+from subscriptions.models.tokens import new_token, token_hash
+
+__all__ = [
+    "CONSENT_LIFETIME",
+    "LINK_LIFETIME",
+    "POSTCODE",
+    "Declaration",
+    "Effect",
+    "LinkToken",
+    "NewsletterConsent",
+    "NewsletterIssue",
+    "OutgoingMail",
+    "Plan",
+    "Subscriber",
+    "Subscription",
+    "new_token",
+    "token_hash",
+]

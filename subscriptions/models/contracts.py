@@ -1,0 +1,196 @@
+"""Offers, subscribers and their contracts, each with the terms as agreed."""
+
+import secrets
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from subscriptions import terms
+
+POSTCODE = RegexValidator(r"^[0-9]{4,5}$", _("Bitte eine PLZ aus 4 oder 5 Ziffern angeben."))
+
+
+class Plan(models.Model):
+    """What can be subscribed to, on which terms."""
+
+    class Kind(models.TextChoices):
+        PRINT = "print", _("Print")
+        DIGITAL = "digital", _("Digital")
+        COMBINED = "kombi", _("Print und Digital")
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kurzname"), max_length=100, unique=True)
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    price = models.DecimalField(_("Preis (EUR)"), max_digits=8, decimal_places=2)
+    billing_months = models.PositiveSmallIntegerField(_("Abrechnung alle … Monate"), default=12)
+    minimum_term_months = models.PositiveSmallIntegerField(
+        _("Mindestlaufzeit (Monate)"),
+        default=12,
+        validators=[MaxValueValidator(24)],
+        help_text=_("Höchstens 24 Monate (§ 309 Nr. 9 BGB); 0: keine."),
+    )
+    notice_months = models.PositiveSmallIntegerField(
+        _("Kündigungsfrist (Monate)"),
+        default=1,
+        validators=[MaxValueValidator(1)],
+        help_text=_("Höchstens ein Monat zum Ende der Mindestlaufzeit (§ 309 Nr. 9 BGB)."),
+    )
+    renews = models.BooleanField(
+        _("Verlängert sich"),
+        default=True,
+        help_text=_("Nach der Mindestlaufzeit auf unbestimmte Zeit, monatlich kündbar."),
+    )
+    orderable = models.BooleanField(_("Bestellbar"), default=True)
+    position = models.PositiveSmallIntegerField(_("Position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("Angebot")
+        verbose_name_plural = _("Angebote")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def delivered_by_post(self):
+        return self.kind in (self.Kind.PRINT, self.Kind.COMBINED)
+
+
+class Subscriber(models.Model):
+    """A customer: who receives what, where."""
+
+    customer_number = models.CharField(
+        _("Kundennummer"), max_length=20, unique=True, editable=False
+    )
+    name = models.CharField(_("Name"), max_length=150)
+    organisation = models.CharField(_("Organisation"), max_length=150, blank=True)
+    email = models.EmailField(_("E-Mail"), unique=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=150)
+    postcode = models.CharField(_("PLZ"), max_length=5, validators=[POSTCODE])
+    city = models.CharField(_("Ort"), max_length=100)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Abonnent")
+        verbose_name_plural = _("Abonnenten")
+        indexes = [models.Index(fields=["name"], name="subscriber_name_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.customer_number})"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        if not self.customer_number:
+            self.customer_number = f"K-{secrets.randbelow(900000) + 100000}"
+            while Subscriber.objects.filter(customer_number=self.customer_number).exists():
+                self.customer_number = f"K-{secrets.randbelow(900000) + 100000}"
+        super().save(*args, **kwargs)
+
+
+class Subscription(models.Model):
+    """One contract: a plan for a subscriber, with the terms as they were agreed.
+
+    The terms are copied from the plan when the contract is made, so a later
+    change of the plan does not change contracts already running.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Bestellt, noch nicht bearbeitet")
+        ACTIVE = "active", _("Läuft")
+        CANCELLED = "cancelled", _("Gekündigt")
+        WITHDRAWN = "withdrawn", _("Widerrufen")
+
+    subscriber = models.ForeignKey(
+        Subscriber,
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        verbose_name=_("Abonnent"),
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("Angebot")
+    )
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    ordered_online = models.BooleanField(_("Online bestellt"), default=False)
+    concluded_on = models.DateField(_("Vertragsschluss"), default=timezone.localdate)
+    starts_on = models.DateField(_("Beginn"), default=timezone.localdate)
+    minimum_term_ends = models.DateField(_("Ende der Mindestlaufzeit"), null=True, blank=True)
+    notice_months = models.PositiveSmallIntegerField(_("Kündigungsfrist (Monate)"), default=1)
+    renews = models.BooleanField(_("Verlängert sich"), default=True)
+    renewal_months = models.PositiveSmallIntegerField(
+        _("Verlängerung um … Monate"),
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text=_("Nur für Verträge vor dem 1.3.2022: so lange verlängerte sich der Vertrag."),
+    )
+    price = models.DecimalField(_("Preis (EUR)"), max_digits=8, decimal_places=2)
+    ends_on = models.DateField(_("Endet am"), null=True, blank=True)
+    # The order form's one-time key: an order sent twice is one contract.
+    submission = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-concluded_on", "-id"]
+        verbose_name = _("Abonnement")
+        verbose_name_plural = _("Abonnements")
+        indexes = [models.Index(fields=["status", "plan"], name="subscription_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("concluded_on")),
+                name="subscription_ends_after_conclusion",
+            ),
+            # A cancelled or withdrawn contract always knows its last day.
+            models.CheckConstraint(
+                condition=~Q(status__in=["cancelled", "withdrawn"]) | Q(ends_on__isnull=False),
+                name="subscription_ended_has_end",
+                violation_error_message=_(
+                    "Ein gekündigter oder widerrufener Vertrag braucht das Datum, an dem er endet."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} – {self.subscriber}"
+
+    @classmethod
+    def agreed(cls, subscriber, plan, **fields):
+        """A new contract on the plan's terms of today (not saved)."""
+        today = timezone.localdate()
+        starts_on = fields.pop("starts_on", today)
+        return cls(
+            subscriber=subscriber,
+            plan=plan,
+            concluded_on=fields.pop("concluded_on", today),
+            starts_on=starts_on,
+            minimum_term_ends=(
+                terms.term_end(starts_on, plan.minimum_term_months)
+                if plan.minimum_term_months
+                else None
+            ),
+            notice_months=plan.notice_months,
+            renews=plan.renews,
+            renewal_months=plan.billing_months or 12,
+            price=plan.price,
+            **fields,
+        )
+
+    @property
+    def withdrawal_until(self):
+        """The last day a withdrawal is possible, or None (not ordered online)."""
+        return terms.withdrawal_deadline(self.concluded_on) if self.ordered_online else None
+
+    def can_be_withdrawn(self, day=None):
+        day = day or timezone.localdate()
+        return (
+            self.withdrawal_until is not None
+            and day <= self.withdrawal_until
+            and self.status in (self.Status.PENDING, self.Status.ACTIVE)
+        )

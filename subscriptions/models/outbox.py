@@ -1,0 +1,47 @@
+"""The outbox: every e-mail as written, sent or still to be sent."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingMail(models.Model):
+    """An e-mail as we sent it or will send it: written first, delivered after the commit.
+
+    A failed delivery stays here, visible in the admin, and the worker
+    (manage.py deliver_mail) tries again later.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Wartet")
+        SENT = "sent", _("Versendet")
+        FAILED = "failed", _("Fehlgeschlagen")
+
+    purpose = models.CharField(_("Anlass"), max_length=40)
+    to = models.EmailField(_("An"))
+    subject = models.CharField(_("Betreff"), max_length=200)
+    body_text = models.TextField(_("Text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("Kopfzeilen"), default=dict, blank=True)
+    state = models.CharField(
+        _("Zustand"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    next_attempt_at = models.DateTimeField(_("Nächster Versuch"), default=timezone.now)
+    last_error = models.TextField(_("Letzter Fehler"), blank=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("Versendet am"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("E-Mail")
+        verbose_name_plural = _("E-Mails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="mail_due_idx", condition=Q(state="queued")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -1,0 +1,1 @@
+"""Subscribers' pages, a module per flow: order, Aboverwaltung, Kündigung/Widerruf, newsletter."""
