@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 
 from ads.models import AdDay
+from portal.lib.spreadsheets import text_cell
 
 
 @dataclass
@@ -67,11 +68,6 @@ def german_number(value, decimals=0):
     return number_format(value, decimals, use_l10n=True, force_grouping=decimals == 0)
 
 
-def _cell(text):
-    """Text a spreadsheet shows as text: a leading = + - @ would start a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def campaign_csv(campaign):
     """The figures per day and creative, as German spreadsheets read them (";" and ",")."""
     buffer = io.StringIO()
@@ -89,8 +85,8 @@ def campaign_csv(campaign):
         rate = Day(row.day, row.impressions, row.clicks).click_rate
         writer.writerow([
             row.day.strftime("%d.%m.%Y"),
-            _cell(campaign.name),
-            _cell(row.creative.alt_text),
+            text_cell(campaign.name),
+            text_cell(row.creative.alt_text),
             row.creative.get_slot_display(),
             row.impressions,
             row.clicks,

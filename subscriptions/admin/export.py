@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from portal.lib.spreadsheets import text_cell
 from subscriptions.contracts import running_q
 from subscriptions.models import Plan, Subscription
 
@@ -32,12 +33,6 @@ class _Echo:
         return value
 
 
-def _cell(value):
-    """Spreadsheets run a cell that begins with = + - @ as a formula; such text gets a '."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_lines(rows):
     writer = csv.writer(_Echo(), delimiter=";")
     # A byte-order mark: Excel then reads the umlauts as UTF-8.
@@ -58,7 +53,7 @@ def _csv_lines(rows):
         subscriber = row.subscriber
         yield writer.writerow(
             [
-                _cell(value)
+                text_cell(value)
                 for value in (
                     subscriber.customer_number,
                     subscriber.name,
