@@ -325,6 +325,7 @@ def main():
     benchdb.ensure_vendors(2_000)
     benchdb.ensure_subscribers(50_000)
     if os.getenv("BENCH_ONLY") == "newsroom":
+        collectstatic(server_env())
         with gunicorn(PORT, server_env()):
             floor = measure(PORT, "/bench/floor/")["rps"]
         print(f"\nfloor: {floor:.0f} requests/s (one query, a small template)")
