@@ -74,7 +74,7 @@ class ImageAdmin(admin.ModelAdmin):
         """A picture readers see changes only with the Chefredaktion's say: changing it
         would change published articles without a revision of theirs."""
         may_publish = request.user.has_perm("articles.publish_article")
-        if obj is not None and not may_publish and obj.is_used_live():
+        if obj is not None and not may_publish and obj.is_used_in_published_or_scheduled_article():
             return False
         return super().has_change_permission(request, obj)
 
@@ -372,7 +372,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Status"), ordering="status")
     def status_badge(self, article):
-        if article.status == Article.Status.PUBLISHED and not article.is_live:
+        if article.status == Article.Status.PUBLISHED and not article.is_visible:
             label, css = _("Geplant"), "scheduled"
         else:
             label, css = article.get_status_display(), article.status
@@ -380,7 +380,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Website"))
     def site_link(self, article):
-        if article.is_live:
+        if article.is_visible:
             return format_html(
                 '<a href="{}" target="_blank" rel="noopener">{}</a>',
                 article.get_absolute_url(),
@@ -400,10 +400,11 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
         return request.user.has_perm("articles.publish_article")
 
     def may_edit(self, request, article):
-        """May this person change this article? A live one: only those who may publish."""
-        live = article.status == Article.Status.PUBLISHED
+        """May this person change this article? A published or scheduled one: only those
+        who may publish."""
+        published_or_scheduled = article.status == Article.Status.PUBLISHED
         allowed = super().has_change_permission(request, article)
-        return allowed and (not live or self.has_publish_permission(request))
+        return allowed and (not published_or_scheduled or self.has_publish_permission(request))
 
     def has_change_permission(self, request, obj=None):
         """Published articles are shown read-only to those who may not publish.

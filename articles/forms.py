@@ -148,8 +148,8 @@ class ArticleForm(forms.ModelForm):
         and saving once more then replaces it knowingly.
         """
         current = Article.objects.select_for_update().get(pk=self.instance.pk)
-        went_live = current.status == Article.Status.PUBLISHED and not self.can_publish()
-        if cleaned.get("loaded_version") == current.version and not went_live:
+        published_meanwhile = current.status == Article.Status.PUBLISHED and not self.can_publish()
+        if cleaned.get("loaded_version") == current.version and not published_meanwhile:
             return
         theirs = current.snapshot()
         mine = dict(theirs)
@@ -176,7 +176,7 @@ class ArticleForm(forms.ModelForm):
             "revision": current.revisions.select_related("user").first(),
             "diff": changed_fields(readable(theirs), readable(mine), DIFF_LABELS),
         }
-        if went_live:
+        if published_meanwhile:
             raise forms.ValidationError(
                 _(
                     "Dieser Artikel wurde inzwischen veröffentlicht. Änderungen an "

@@ -94,8 +94,9 @@ class Image(models.Model):
     def __str__(self):
         return self.caption or self.alt_text or self.file.name
 
-    def is_used_live(self):
-        """Readers see this picture: lead or body picture of a published article."""
+    def is_used_in_published_or_scheduled_article(self):
+        """Readers see this picture, or will at a set time: the lead or a body picture
+        of an article with the status "Veröffentlicht", whether or not its time has come."""
         return Article.objects.filter(
             Q(lead_image=self) | Q(body_images=self), status=Article.Status.PUBLISHED
         ).exists()
@@ -448,7 +449,7 @@ class Article(models.Model):
         return f"{self.kicker}: {self.headline}" if self.kicker else self.headline
 
     @property
-    def is_live(self):
+    def is_visible(self):
         """Readers can see it now: the same rule as ArticleQuerySet.published(), for one object."""
         return (
             self.status == self.Status.PUBLISHED
@@ -625,7 +626,7 @@ class ArticleLink(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            # Rendered as a live link: no javascript: or data: however the row was written.
+            # Rendered as a clickable link: no javascript: or data: however the row was written.
             models.CheckConstraint(condition=Q(url__regex=r"^https?://"), name="link_url_is_http")
         ]
         verbose_name = _("Weiterführender Link")
