@@ -25,6 +25,7 @@ from articles.images import make_renditions
 from articles.models import Article, ArticleLink, Image, Section, Tag
 from articles.paginators import CappedCountPaginator
 from articles.planning import PlanningCalendar
+from articles.revisions import keep_original, restore, save_revision
 from articles.search import build_query
 from articles.views import preview_token, render_preview
 
@@ -244,7 +245,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.keep_original()
+            keep_original(obj)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -261,7 +262,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
             comment = _("Geändert: %(fields)s") % {"fields": ", ".join(fields)}
         else:
             comment = _("Gespeichert ohne Änderung")
-        article.save_revision(request.user, comment)
+        save_revision(article, request.user, comment)
 
     def calendar_view(self, request):
         """What goes live when: articles with a publish time, by week or month, Berlin time."""
@@ -344,7 +345,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
             if not self.may_edit(request, article):
                 raise PermissionDenied
             revision = get_object_or_404(article.revisions, number=number)
-            new = article.restore(revision, request.user)
+            new = restore(article, revision, request.user)
         self.log_change(request, article, [{"changed": {"fields": [str(new)]}}])
         self.message_user(
             request,
@@ -433,10 +434,10 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
             # Each row locked and read afresh, and only status and time written:
             # an editor's save that committed a moment ago stays as it is.
             for article in Article.objects.select_for_update().filter(pk__in=ids):
-                article.keep_original()
+                keep_original(article)
                 change(article)
                 article.save(update_fields=["status", "publish_at"])
-                article.save_revision(request.user, article.get_status_display())
+                save_revision(article, request.user, article.get_status_display())
         self.message_user(request, message % {"n": len(ids)}, messages.SUCCESS)
 
 

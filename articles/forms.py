@@ -11,6 +11,7 @@ from taggit.forms import TagField, TagWidget
 from articles.diff import changed_fields, readable
 from articles.images import normalise_upload, validate_image_upload
 from articles.models import Article, Image, Tag
+from articles.revisions import snapshot
 from articles.text import BODY_EDITOR
 
 
@@ -151,7 +152,7 @@ class ArticleForm(forms.ModelForm):
         published_meanwhile = current.status == Article.Status.PUBLISHED and not self.can_publish()
         if cleaned.get("loaded_version") == current.version and not published_meanwhile:
             return
-        theirs = current.snapshot()
+        theirs = snapshot(current)
         mine = dict(theirs)
         for key in (
             "kicker",

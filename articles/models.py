@@ -61,12 +61,6 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
-def _user_exists(pk):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(pk=pk).exists()
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """What readers may see (at ``at``, now): published, and the publish time has come.
@@ -395,66 +389,6 @@ class Article(models.Model):
             else:
                 ArticleLink.objects.create(article=self, label=label, url=url, position=position)
         ArticleLink.objects.filter(pk__in=[link.pk for link in existing[len(pairs) :]]).delete()
-
-    def snapshot(self):
-        """Every content field as plain data: what a revision keeps."""
-        return {
-            "section": self.section_id,
-            "kind": self.kind,
-            "kicker": self.kicker,
-            "headline": self.headline,
-            "slug": self.slug,
-            "teaser": self.teaser,
-            "body": self.body,
-            "byline": self.byline,
-            "author": self.author_id,
-            "lead_image": self.lead_image_id,
-            "featured": self.featured,
-            "status": self.status,
-            "publish_at": self.publish_at.isoformat() if self.publish_at else None,
-            "tags": [
-                item.tag.name for item in self.tagged_items.select_related("tag").order_by("id")
-            ],
-            "links": [[link.label, link.url] for link in self.links.order_by("position", "id")],
-        }
-
-    def keep_original(self):
-        """Before the first change to an article that has no revisions yet (imported,
-        generated, or older than revisions), keep its stored state as version 1."""
-        if self.pk and not self.revisions.exists():
-            stored = Article.objects.get(pk=self.pk)
-            stored.save_revision(comment=_("Ausgangsstand"))
-
-    def save_revision(self, user=None, comment=""):
-        """Keep the article as it is now (call after tags and links are saved)."""
-        last = self.revisions.aggregate(last=models.Max("number"))["last"] or 0
-        return self.revisions.create(
-            number=last + 1, user=user, comment=comment, data=self.snapshot()
-        )
-
-    def restore(self, revision, user=None):
-        """Bring back the content of an earlier revision, as a new revision.
-
-        Status and publish time stay as they are now: restoring old text must
-        not publish or take back anything.
-        """
-        data = revision.data
-        for field in ("kicker", "headline", "teaser", "body", "kind", "byline", "featured"):
-            setattr(self, field, data[field])
-        # What was deleted since (an author who left, a merged section, a
-        # removed picture) cannot come back: keep the current one instead.
-        if Section.objects.filter(pk=data["section"]).exists():
-            self.section_id = data["section"]
-        if data["author"] is None or _user_exists(data["author"]):
-            self.author_id = data["author"]
-        if data["lead_image"] is None or Image.objects.filter(pk=data["lead_image"]).exists():
-            self.lead_image_id = data["lead_image"]
-        self.save()
-        self.set_tags(data["tags"])
-        self.set_links(data["links"])
-        return self.save_revision(
-            user, _("Wiederhergestellt aus Version %(number)d") % {"number": revision.number}
-        )
 
     def body_with_byline(self):
         """The body with the byline closing its last paragraph: "... zu stärken. (ba)"."""

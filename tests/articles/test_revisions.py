@@ -3,6 +3,7 @@
 import pytest
 
 from articles.models import Article
+from articles.revisions import save_revision
 from tests.factories import article_form, make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ def test_restoring_needs_a_post(chief_client, politik):
 
 def test_redaktion_cannot_restore_into_a_published_article(editor_client, politik):
     article = make_article(section=politik, headline="Online")
-    article.save_revision(comment="Angelegt")
+    save_revision(article, comment="Angelegt")
 
     response = editor_client.post(
         f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/"
