@@ -19,13 +19,12 @@ from django.views.i18n import JavaScriptCatalog
 from taggit.models import Tag as TaggitTag
 
 from articles.csp import NoncedMediaMixin
-from articles.diff import changed_fields, readable
-from articles.forms import DIFF_LABELS, ArticleForm, ImageForm
+from articles.forms import ArticleForm, ImageForm
 from articles.images import make_renditions
 from articles.models import Article, ArticleLink, Image, Section, Tag
 from articles.paginators import CappedCountPaginator
 from articles.planning import PlanningCalendar
-from articles.revisions import keep_original, restore, save_revision
+from articles.revisions import compare, keep_original, restore, save_revision
 from articles.search import build_query
 from articles.views import preview_token, render_preview
 
@@ -316,9 +315,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
                     "number", "data"
                 )
             )
-            diff = changed_fields(
-                readable(data[older.number]), readable(data[newer.number]), DIFF_LABELS
-            )
+            diff = compare(data[older.number], data[newer.number])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
