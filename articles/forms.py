@@ -10,7 +10,7 @@ from taggit.forms import TagField, TagWidget
 
 from articles.images import normalise_upload, validate_image_upload
 from articles.models import Article, Image, Tag
-from articles.revisions import find_conflict
+from articles.revisions import REVISED_FIELDS, find_conflict
 from articles.text import BODY_EDITOR
 
 
@@ -86,10 +86,9 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "section", "kind", "kicker", "headline", "slug", "teaser", "body", "lead_image",
-            "tags", "vendors", "status", "publish_at", "featured", "author", "byline",
-        ]  # fmt: skip
+        # What revisions keep, but the links (the admin edits them in an inline),
+        # and the IT-Guide vendors, which revisions do not keep.
+        fields = [name for name in REVISED_FIELDS if name != "links"] + ["vendors"]
         field_classes = {"tags": OrderedTagField}
         widgets = {
             "tags": OrderedTagWidget(

@@ -1,53 +1,50 @@
 """Revisions of an article: what one keeps, how an earlier one comes back, how two differ."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from articles.diff import changed_fields, readable
-from articles.models import Article, Image, Revision, Section
+from articles.models import Article, Revision
 
-# Field labels for diffs between versions, in the order of the form.
-DIFF_LABELS = [
-    ("kicker", _("Dachzeile")),
-    ("headline", _("Überschrift")),
-    ("teaser", _("Vorspann")),
-    ("body", _("Text")),
-    ("kind", _("Art")),
-    ("section", _("Bereich")),
-    ("tags", _("Stichwörter")),
-    ("links", _("Weiterführende Links")),
-    ("lead_image", _("Aufmacherbild")),
-    ("byline", _("Kürzel")),
-    ("status", _("Status")),
-    ("publish_at", _("Veröffentlichung")),
-    ("featured", _("Aufmacher")),
-]
+# What a revision keeps of an article: the one list that snapshots, restoring,
+# the conflict check, the article form and the diffs are made from. Diffs show
+# changes in this order.
+REVISED_FIELDS = (
+    "kicker", "headline", "teaser", "body", "kind", "section", "tags", "links",
+    "lead_image", "byline", "status", "publish_at", "featured", "slug", "author",
+)  # fmt: skip
+# Kept, but restoring leaves them as they are: restoring old text must not
+# publish or take back anything, and the article keeps its address.
+NOT_RESTORED = frozenset({"status", "publish_at", "slug"})
+# Kept, but not among the changes a diff shows.
+NOT_COMPARED = frozenset({"slug", "author"})
 
 
 def snapshot(article):
-    """Every content field as plain data: what a revision keeps."""
-    return {
-        "section": article.section_id,
-        "kind": article.kind,
-        "kicker": article.kicker,
-        "headline": article.headline,
-        "slug": article.slug,
-        "teaser": article.teaser,
-        "body": article.body,
-        "byline": article.byline,
-        "author": article.author_id,
-        "lead_image": article.lead_image_id,
-        "featured": article.featured,
-        "status": article.status,
-        "publish_at": article.publish_at.isoformat() if article.publish_at else None,
-        "tags": [
+    """Every revised field as plain data: what a revision keeps."""
+    return {name: _stored_value(article, name) for name in REVISED_FIELDS}
+
+
+def _stored_value(article, name):
+    if name == "tags":
+        return [
             item.tag.name for item in article.tagged_items.select_related("tag").order_by("id")
-        ],
-        "links": [[link.label, link.url] for link in article.links.order_by("position", "id")],
-    }
+        ]
+    if name == "links":
+        return [[link.label, link.url] for link in article.links.order_by("position", "id")]
+    return _plain(getattr(article, Article._meta.get_field(name).attname))
+
+
+def _plain(value):
+    """A value as a snapshot keeps it: times as ISO text, rows by their id."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
 
 
 def keep_original(article):
@@ -69,20 +66,18 @@ def save_revision(article, user=None, comment=""):
 def restore(article, revision, user=None):
     """Bring back the content of an earlier revision, as a new revision.
 
-    Status and publish time stay as they are now: restoring old text must
-    not publish or take back anything.
+    Status and publish time stay as they are now (see NOT_RESTORED).
     """
     data = revision.data
-    for field in ("kicker", "headline", "teaser", "body", "kind", "byline", "featured"):
-        setattr(article, field, data[field])
-    # What was deleted since (an author who left, a merged section, a
-    # removed picture) cannot come back: keep the current one instead.
-    if Section.objects.filter(pk=data["section"]).exists():
-        article.section_id = data["section"]
-    if data["author"] is None or get_user_model().objects.filter(pk=data["author"]).exists():
-        article.author_id = data["author"]
-    if data["lead_image"] is None or Image.objects.filter(pk=data["lead_image"]).exists():
-        article.lead_image_id = data["lead_image"]
+    for name in REVISED_FIELDS:
+        if name in NOT_RESTORED or name in ("tags", "links"):
+            continue
+        field = Article._meta.get_field(name)
+        # What was deleted since (an author who left, a merged section, a
+        # removed picture) cannot come back: keep the current one instead.
+        if field.many_to_one and not _still_there(field, data[name]):
+            continue
+        setattr(article, field.attname, data[name])
     article.save()
     article.set_tags(data["tags"])
     article.set_links(data["links"])
@@ -91,9 +86,27 @@ def restore(article, revision, user=None):
     )
 
 
+def _still_there(field, pk):
+    if pk is None:
+        return field.null
+    return field.related_model._default_manager.filter(pk=pk).exists()
+
+
+def diff_labels():
+    """(field, label) for the fields diffs show, labelled as the model names them."""
+    return [(name, _label(name)) for name in REVISED_FIELDS if name not in NOT_COMPARED]
+
+
+def _label(name):
+    field = Article._meta.get_field(name)
+    if field.one_to_many:  # the links, rows of their own model
+        return field.related_model._meta.verbose_name_plural
+    return field.verbose_name
+
+
 def compare(old, new):
     """Rows (label, diff) for the fields two snapshots differ in, for the history and conflicts."""
-    return changed_fields(readable(old), readable(new), DIFF_LABELS)
+    return changed_fields(readable(old), readable(new), diff_labels())
 
 
 @dataclass(frozen=True)
@@ -117,27 +130,27 @@ def find_conflict(article, cleaned, posted_links, may_publish):
     if cleaned.get("loaded_version") == current.version and not published_meanwhile:
         return None
     theirs = snapshot(current)
-    mine = dict(theirs)
-    for key in (
-        "kicker",
-        "headline",
-        "teaser",
-        "body",
-        "kind",
-        "byline",
-        "featured",
-        "status",
-    ):
-        if key in cleaned:
-            mine[key] = cleaned[key]
-    for key in ("section", "lead_image", "author"):
-        mine[key] = cleaned[key].pk if cleaned.get(key) else None
-    mine["publish_at"] = cleaned["publish_at"].isoformat() if cleaned.get("publish_at") else None
-    mine["tags"] = list(cleaned.get("tags") or [])
-    mine["links"] = posted_links
     return Conflict(
         version=current.version,
         published_meanwhile=published_meanwhile,
         revision=current.revisions.select_related("user").first(),
-        diff=compare(theirs, mine),
+        diff=compare(theirs, _posted_snapshot(theirs, cleaned, posted_links)),
     )
+
+
+def _posted_snapshot(stored, cleaned, posted_links):
+    """The snapshot that saving the form's data would make."""
+    posted = dict(stored)
+    for name in REVISED_FIELDS:
+        if name == "tags":
+            posted[name] = list(cleaned.get("tags") or [])
+        elif name == "links":
+            posted[name] = posted_links
+        else:
+            field = Article._meta.get_field(name)
+            if field.many_to_one or isinstance(field, models.DateTimeField):
+                # A choice or time the form refused counts as none ...
+                posted[name] = _plain(cleaned.get(name))
+            elif name in cleaned:  # ... a refused text as unchanged.
+                posted[name] = cleaned[name]
+    return posted
