@@ -1,9 +1,16 @@
+"""The content models, all importable from here.
+
+Image, Tag and TaggedArticle are defined beside the code of their concern
+(articles.pictures, articles.tags); importing them here registers them with the
+app and keeps "from articles.models import Tag" working.
+"""
+
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import URLValidator
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import OuterRef, Q
 from django.db.models.functions import JSONObject
 from django.urls import reverse
@@ -12,10 +19,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
 
 from articles.body import body_image_ids, embed_body_images
 from articles.pictures import Image
+from articles.tags import Tag, TaggedArticle, TagsInOrder, tags_as_rows  # noqa: F401
 from articles.text import german_slugify, sanitize_html
 
 
@@ -41,26 +48,6 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
-class Tag(TagBase):
-    """A Stichwort. Own model so that slugs read "oeffentliche-verwaltung"."""
-
-    # ASCII only (taggit allows unicode), so every slug fits the tag URL.
-    # Always made from the name when the tag is created, then kept stable.
-    slug = models.SlugField(_("Kurzname (URL)"), max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = _("Stichwort")
-        verbose_name_plural = _("Stichwörter")
-        ordering = ["name"]
-
-    def slugify(self, tag, i=None):
-        slug = german_slugify(tag, max_length=90) or "stichwort"
-        return slug if i is None else f"{slug}-{i}"
-
-    def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """What readers may see (at ``at``, now): published, and the publish time has come.
@@ -77,23 +64,18 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         """An article page in one query: its joins, and its tags (in the editor's
-        order) and links as arrays, however many there are (see ordered_tags)."""
-        tags = (
-            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
-            .order_by("id")
-            .values(row=JSONObject(pk="tag_id", name="tag__name", slug="tag__slug"))
-        )
+        order) and links as arrays, however many there are (see tags_as_rows)."""
         links = (
             ArticleLink.objects.filter(article=OuterRef("pk"))
             .order_by("position", "id")
             .values(row=JSONObject(pk="pk", label="label", url="url", position="position"))
         )
         return self.select_related("section", "lead_image", "author").annotate(
-            tag_rows=ArraySubquery(tags), link_rows=ArraySubquery(links)
+            tag_rows=ArraySubquery(tags_as_rows()), link_rows=ArraySubquery(links)
         )
 
 
-class Article(models.Model):
+class Article(TagsInOrder, models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", _("Meldung")
         REPORT = "report", _("Bericht")
@@ -338,42 +320,11 @@ class Article(models.Model):
         return self.kind != self.Kind.NEWS
 
     @property
-    def ordered_tags(self):
-        """Tags in the order they were given ("Politik, Sachsen, ..."), not alphabetically."""
-        if hasattr(self, "tag_rows"):  # read with for_page()
-            return [Tag(**row) for row in self.tag_rows]
-        return [item.tag for item in self.tagged_items.order_by("id").select_related("tag")]
-
-    @property
     def link_list(self):
         """The further-information links, in their order."""
         if hasattr(self, "link_rows"):  # read with for_page()
             return [ArticleLink(article=self, **row) for row in self.link_rows]
         return list(self.links.all())
-
-    def set_tags(self, names):
-        """Give the article these Stichwörter, in this order.
-
-        taggit's set() keeps no order, and the page lists tags as the editor
-        typed them; so when the order differs, the links are written anew.
-        """
-        wanted = []
-        for name in names:
-            tag = Tag.objects.filter(name__iexact=name).first()
-            if tag is None:
-                try:
-                    with transaction.atomic():
-                        tag = Tag.objects.create(name=name)
-                except IntegrityError:  # created by a save running at the same moment
-                    tag = Tag.objects.get(name__iexact=name)
-            if tag.pk not in wanted:
-                wanted.append(tag.pk)
-        current = list(self.tagged_items.order_by("id").values_list("tag_id", flat=True))
-        if current != wanted:
-            self.tagged_items.all().delete()
-            TaggedArticle.objects.bulk_create(
-                TaggedArticle(content_object=self, tag_id=tag_id) for tag_id in wanted
-            )
 
     def set_links(self, pairs):
         """Make the further-information links these (label, url) pairs, in order.
@@ -399,22 +350,6 @@ class Article(models.Model):
         if body.endswith("</p>"):
             return mark_safe(f"{body[:-4]} {byline}</p>")  # noqa: S308 - sanitized when saved
         return mark_safe(f"{body}<p>{byline}</p>")  # noqa: S308 - sanitized when saved
-
-
-class TaggedArticle(ItemBase):
-    """Tags of an article with real foreign keys, so tag pages join on indexes."""
-
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
-    content_object = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="tagged_items"
-    )
-
-    class Meta:
-        verbose_name = _("Stichwort-Zuordnung")
-        verbose_name_plural = _("Stichwort-Zuordnungen")
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
-        ]
 
 
 class ArticleLink(models.Model):
