@@ -1,18 +1,16 @@
 """The content models, all importable from here.
 
-Image, Tag and TaggedArticle are defined beside the code of their concern
-(articles.pictures, articles.tags); importing them here registers them with the
-app and keeps "from articles.models import Tag" working.
+Image, Tag, TaggedArticle and ArticleLink are defined beside the code of their
+concern (articles.pictures, articles.tags, articles.links); importing them here
+registers them with the app and keeps "from articles.models import Tag" working.
 """
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import OuterRef, Q
-from django.db.models.functions import JSONObject
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -21,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from articles.body import body_image_ids, embed_body_images
+from articles.links import ArticleLink, LinksInOrder, links_as_rows  # noqa: F401
 from articles.pictures import Image
 from articles.tags import Tag, TaggedArticle, TagsInOrder, tags_as_rows  # noqa: F401
 from articles.text import german_slugify, sanitize_html
@@ -63,19 +62,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "lead_image").defer("body")
 
     def for_page(self):
-        """An article page in one query: its joins, and its tags (in the editor's
-        order) and links as arrays, however many there are (see tags_as_rows)."""
-        links = (
-            ArticleLink.objects.filter(article=OuterRef("pk"))
-            .order_by("position", "id")
-            .values(row=JSONObject(pk="pk", label="label", url="url", position="position"))
-        )
+        """An article page in one query: its joins, and its tags and links in the
+        editor's order as arrays, however many there are (see tags_as_rows)."""
         return self.select_related("section", "lead_image", "author").annotate(
-            tag_rows=ArraySubquery(tags_as_rows()), link_rows=ArraySubquery(links)
+            tag_rows=ArraySubquery(tags_as_rows()), link_rows=ArraySubquery(links_as_rows())
         )
 
 
-class Article(TagsInOrder, models.Model):
+class Article(TagsInOrder, LinksInOrder, models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", _("Meldung")
         REPORT = "report", _("Bericht")
@@ -319,28 +313,6 @@ class Article(TagsInOrder, models.Model):
         """Lists label reports and interviews; news items need no label."""
         return self.kind != self.Kind.NEWS
 
-    @property
-    def link_list(self):
-        """The further-information links, in their order."""
-        if hasattr(self, "link_rows"):  # read with for_page()
-            return [ArticleLink(article=self, **row) for row in self.link_rows]
-        return list(self.links.all())
-
-    def set_links(self, pairs):
-        """Make the further-information links these (label, url) pairs, in order.
-
-        Rows are updated in place, so a form opened before keeps matching ids.
-        """
-        existing = list(self.links.order_by("position", "id"))
-        for position, (label, url) in enumerate(pairs):
-            if position < len(existing):
-                link = existing[position]
-                link.label, link.url, link.position = label, url, position
-                link.save(update_fields=["label", "url", "position"])
-            else:
-                ArticleLink.objects.create(article=self, label=label, url=url, position=position)
-        ArticleLink.objects.filter(pk__in=[link.pk for link in existing[len(pairs) :]]).delete()
-
     def body_with_byline(self):
         """The body with the byline closing its last paragraph: "... zu stärken. (ba)"."""
         body = self.body
@@ -350,29 +322,6 @@ class Article(TagsInOrder, models.Model):
         if body.endswith("</p>"):
             return mark_safe(f"{body[:-4]} {byline}</p>")  # noqa: S308 - sanitized when saved
         return mark_safe(f"{body}<p>{byline}</p>")  # noqa: S308 - sanitized when saved
-
-
-class ArticleLink(models.Model):
-    """A "Weitere Informationen" link under the article."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
-    label = models.CharField(_("Beschriftung"), max_length=200)
-    url = models.URLField(
-        _("Adresse"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
-    )
-    position = models.PositiveSmallIntegerField(_("Position"), default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            # Rendered as a clickable link: no javascript: or data: however the row was written.
-            models.CheckConstraint(condition=Q(url__regex=r"^https?://"), name="link_url_is_http")
-        ]
-        verbose_name = _("Weiterführender Link")
-        verbose_name_plural = _("Weiterführende Links")
-
-    def __str__(self):
-        return self.label
 
 
 class Revision(models.Model):
