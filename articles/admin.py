@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from taggit.models import Tag as TaggitTag
 
-from articles.diff import changed_fields, readable
-from articles.forms import DIFF_LABELS, ArticleForm, ImageForm
+from articles.forms import ArticleForm, ImageForm
 from articles.models import Article, ArticleLink, Image, Section, Tag
 from articles.paginators import CappedCountPaginator
 from articles.planning import PlanningCalendar
+from articles.revisions import compare, keep_original, restore, save_revision
 from articles.search import build_query
 from articles.views.article import preview_token, render_preview
 from portal.lib.csp import NoncedMediaMixin
@@ -74,7 +74,7 @@ class ImageAdmin(admin.ModelAdmin):
         """A picture readers see changes only with the Chefredaktion's say: changing it
         would change published articles without a revision of theirs."""
         may_publish = request.user.has_perm("articles.publish_article")
-        if obj is not None and not may_publish and obj.is_used_live():
+        if obj is not None and not may_publish and obj.is_used_in_published_or_scheduled_article():
             return False
         return super().has_change_permission(request, obj)
 
@@ -244,7 +244,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.keep_original()
+            keep_original(obj)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -261,7 +261,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
             comment = _("Geändert: %(fields)s") % {"fields": ", ".join(fields)}
         else:
             comment = _("Gespeichert ohne Änderung")
-        article.save_revision(request.user, comment)
+        save_revision(article, request.user, comment)
 
     def calendar_view(self, request):
         """What goes live when: articles with a publish time, by week or month, Berlin time."""
@@ -315,9 +315,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
                     "number", "data"
                 )
             )
-            diff = changed_fields(
-                readable(data[older.number]), readable(data[newer.number]), DIFF_LABELS
-            )
+            diff = compare(data[older.number], data[newer.number])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -344,7 +342,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
             if not self.may_edit(request, article):
                 raise PermissionDenied
             revision = get_object_or_404(article.revisions, number=number)
-            new = article.restore(revision, request.user)
+            new = restore(article, revision, request.user)
         self.log_change(request, article, [{"changed": {"fields": [str(new)]}}])
         self.message_user(
             request,
@@ -372,7 +370,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Status"), ordering="status")
     def status_badge(self, article):
-        if article.status == Article.Status.PUBLISHED and not article.is_live:
+        if article.status == Article.Status.PUBLISHED and not article.is_visible:
             label, css = _("Geplant"), "scheduled"
         else:
             label, css = article.get_status_display(), article.status
@@ -380,7 +378,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Website"))
     def site_link(self, article):
-        if article.is_live:
+        if article.is_visible:
             return format_html(
                 '<a href="{}" target="_blank" rel="noopener">{}</a>',
                 article.get_absolute_url(),
@@ -400,10 +398,11 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
         return request.user.has_perm("articles.publish_article")
 
     def may_edit(self, request, article):
-        """May this person change this article? A live one: only those who may publish."""
-        live = article.status == Article.Status.PUBLISHED
+        """May this person change this article? A published or scheduled one: only those
+        who may publish."""
+        published_or_scheduled = article.status == Article.Status.PUBLISHED
         allowed = super().has_change_permission(request, article)
-        return allowed and (not live or self.has_publish_permission(request))
+        return allowed and (not published_or_scheduled or self.has_publish_permission(request))
 
     def has_change_permission(self, request, obj=None):
         """Published articles are shown read-only to those who may not publish.
@@ -432,10 +431,10 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
             # Each row locked and read afresh, and only status and time written:
             # an editor's save that committed a moment ago stays as it is.
             for article in Article.objects.select_for_update().filter(pk__in=ids):
-                article.keep_original()
+                keep_original(article)
                 change(article)
                 article.save(update_fields=["status", "publish_at"])
-                article.save_revision(request.user, article.get_status_display())
+                save_revision(article, request.user, article.get_status_display())
         self.message_user(request, message % {"n": len(ids)}, messages.SUCCESS)
 
 

@@ -8,8 +8,8 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.forms import TagField, TagWidget
 
-from articles.diff import changed_fields, readable
 from articles.models import Article, Image, Tag
+from articles.revisions import REVISED_FIELDS, find_conflict
 from portal.lib.images import normalise_upload, validate_image_upload
 from portal.lib.text import BODY_EDITOR
 
@@ -86,10 +86,9 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "section", "kind", "kicker", "headline", "slug", "teaser", "body", "lead_image",
-            "tags", "vendors", "status", "publish_at", "featured", "author", "byline",
-        ]  # fmt: skip
+        # What revisions keep, but the links (the admin edits them in an inline),
+        # and the IT-Guide vendors, which revisions do not keep.
+        fields = [name for name in REVISED_FIELDS if name != "links"] + ["vendors"]
         field_classes = {"tags": OrderedTagField}
         widgets = {
             "tags": OrderedTagWidget(
@@ -142,41 +141,15 @@ class ArticleForm(forms.ModelForm):
     def check_for_conflict(self, cleaned):
         """Refuse to overwrite a version saved after this form was opened.
 
-        The row stays locked until this save ends (the admin runs it in a
-        transaction), so nobody can slip in between check and save. The
-        editor keeps their text in the form, sees what the other change was,
-        and saving once more then replaces it knowingly.
+        The editor keeps their text in the form, sees what the other change
+        was, and saving once more then replaces it knowingly.
         """
-        current = Article.objects.select_for_update().get(pk=self.instance.pk)
-        went_live = current.status == Article.Status.PUBLISHED and not self.can_publish()
-        if cleaned.get("loaded_version") == current.version and not went_live:
-            return
-        theirs = current.snapshot()
-        mine = dict(theirs)
-        for key in (
-            "kicker",
-            "headline",
-            "teaser",
-            "body",
-            "kind",
-            "byline",
-            "featured",
-            "status",
-        ):
-            if key in cleaned:
-                mine[key] = cleaned[key]
-        for key in ("section", "lead_image", "author"):
-            mine[key] = cleaned[key].pk if cleaned.get(key) else None
-        mine["publish_at"] = (
-            cleaned["publish_at"].isoformat() if cleaned.get("publish_at") else None
+        self.conflict = find_conflict(
+            self.instance, cleaned, self.posted_links(), self.can_publish()
         )
-        mine["tags"] = list(cleaned.get("tags") or [])
-        mine["links"] = self.posted_links()
-        self.conflict = {
-            "revision": current.revisions.select_related("user").first(),
-            "diff": changed_fields(readable(theirs), readable(mine), DIFF_LABELS),
-        }
-        if went_live:
+        if self.conflict is None:
+            return
+        if self.conflict.published_meanwhile:
             raise forms.ValidationError(
                 _(
                     "Dieser Artikel wurde inzwischen veröffentlicht. Änderungen an "
@@ -188,7 +161,7 @@ class ArticleForm(forms.ModelForm):
             )
         # The next save is a deliberate one, over what the editor has now seen.
         self.data = self.data.copy()
-        self.data[self.add_prefix("loaded_version")] = current.version
+        self.data[self.add_prefix("loaded_version")] = self.conflict.version
         raise forms.ValidationError(
             _(
                 "Dieser Artikel wurde gespeichert, während Sie ihn bearbeitet haben "
@@ -196,7 +169,7 @@ class ArticleForm(forms.ModelForm):
                 "und stehen weiter im Formular. Unten sehen Sie, was sich unterscheidet; "
                 "wenn Sie erneut speichern, ersetzt Ihre Fassung die andere."
             )
-            % {"version": current.version},
+            % {"version": self.conflict.version},
             code="conflict",
         )
 
@@ -225,24 +198,6 @@ class ArticleForm(forms.ModelForm):
                 % {"limit": limit, "tag": too_long[0][:40]}
             )
         return tags
-
-
-# Field labels for diffs between versions, in the order of the form.
-DIFF_LABELS = [
-    ("kicker", gettext_lazy("Dachzeile")),
-    ("headline", gettext_lazy("Überschrift")),
-    ("teaser", gettext_lazy("Vorspann")),
-    ("body", gettext_lazy("Text")),
-    ("kind", gettext_lazy("Art")),
-    ("section", gettext_lazy("Bereich")),
-    ("tags", gettext_lazy("Stichwörter")),
-    ("links", gettext_lazy("Weiterführende Links")),
-    ("lead_image", gettext_lazy("Aufmacherbild")),
-    ("byline", gettext_lazy("Kürzel")),
-    ("status", gettext_lazy("Status")),
-    ("publish_at", gettext_lazy("Veröffentlichung")),
-    ("featured", gettext_lazy("Aufmacher")),
-]
 
 
 class ImageForm(forms.ModelForm):

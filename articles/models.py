@@ -1,24 +1,27 @@
-import re
-from html import unescape
+"""The content models, all importable from here.
+
+Image, Tag, TaggedArticle and ArticleLink are defined beside the code of their
+concern (articles.pictures, articles.tags, articles.links); importing them here
+registers them with the app and keeps "from articles.models import Tag" working.
+"""
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core.validators import URLValidator
-from django.db import IntegrityError, models, transaction
-from django.db.models import OuterRef, Q
-from django.db.models.functions import JSONObject
-from django.template.loader import render_to_string
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
 
-from portal.lib.images import SIZES
+from articles.body import body_image_ids, embed_body_images
+from articles.links import ArticleLink, LinksInOrder, links_as_rows  # noqa: F401
+from articles.pictures import Image
+from articles.tags import Tag, TaggedArticle, TagsInOrder, tags_as_rows  # noqa: F401
 from portal.lib.text import german_slugify, sanitize_html
 
 
@@ -44,158 +47,6 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
-class Tag(TagBase):
-    """A Stichwort. Own model so that slugs read "oeffentliche-verwaltung"."""
-
-    # ASCII only (taggit allows unicode), so every slug fits the tag URL.
-    # Always made from the name when the tag is created, then kept stable.
-    slug = models.SlugField(_("Kurzname (URL)"), max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = _("Stichwort")
-        verbose_name_plural = _("Stichwörter")
-        ordering = ["name"]
-
-    def slugify(self, tag, i=None):
-        slug = german_slugify(tag, max_length=90) or "stichwort"
-        return slug if i is None else f"{slug}-{i}"
-
-    def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
-
-
-class Image(models.Model):
-    """A picture with what readers and screen readers need to know about it."""
-
-    file = models.ImageField(
-        _("Datei"),
-        upload_to="images/%Y/%m/",
-        width_field="width",
-        height_field="height",
-        help_text=_("JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel."),
-    )
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
-    alt_text = models.CharField(
-        _("Alternativtext"),
-        max_length=250,
-        help_text=_("Was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen."),
-    )
-    caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
-    credit = models.CharField(_("Bildnachweis"), max_length=150, blank=True)
-    created_at = models.DateTimeField(_("Hochgeladen"), auto_now_add=True)
-    renditions = models.JSONField(default=dict, editable=False)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("Bild")
-        verbose_name_plural = _("Bilder")
-
-    def __str__(self):
-        return self.caption or self.alt_text or self.file.name
-
-    def is_used_live(self):
-        """Readers see this picture: lead or body picture of a published article."""
-        return Article.objects.filter(
-            Q(lead_image=self) | Q(body_images=self), status=Article.Status.PUBLISHED
-        ).exists()
-
-    @property
-    def print_src(self):
-        """The widest rendition, for print and PDF."""
-        fallback = self.renditions.get("fallback") or []
-        return self.file.storage.url(fallback[-1][1]) if fallback else self.file.url
-
-    @property
-    def thumbnail_url(self):
-        """The smallest rendition, for lists in the back office."""
-        fallback = self.renditions.get("fallback") or []
-        return self.file.storage.url(fallback[0][1]) if fallback else self.file.url
-
-    def srcset(self, kind):
-        """ "…/480.jpg 480w, …/800.jpg 800w" for srcset; empty before renditions exist."""
-        storage = self.file.storage
-        return ", ".join(
-            f"{storage.url(name)} {width}w" for width, name in self.renditions.get(kind, [])
-        )
-
-    @property
-    def fallback_srcset(self):
-        return self.srcset("fallback")
-
-    @property
-    def webp_srcset(self):
-        return self.srcset("webp")
-
-    @property
-    def src(self):
-        """The address for browsers that ignore srcset: a middle width, or the original."""
-        fallback = self.renditions.get("fallback") or []
-        for width, name in fallback:
-            if width >= 800:
-                return self.file.storage.url(name)
-        return self.file.storage.url(fallback[-1][1]) if fallback else self.file.url
-
-
-_IMG = re.compile(r"<img\b([^>]*)>")
-_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-_FIGURE = re.compile(r"<figure>(.*?)</figure>", re.DOTALL)
-_IMAGE_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits: "²".isdigit() is True, int("²") fails
-
-
-def body_image_ids(html):
-    """The ids of our Images an (already embedded) body shows."""
-    ids = (dict(_ATTRIBUTE.findall(m.group(1))).get("data-file", "") for m in _IMG.finditer(html))
-    return {int(pk) for pk in ids if _IMAGE_ID.fullmatch(pk)}
-
-
-def embed_body_images(html):
-    """Turn the body's <img data-file="12"> into <picture> with that Image's renditions.
-
-    Runs after sanitizing, on nh3's normalised output. Pictures that are not
-    ours (no or an unknown data-file: pasted from elsewhere, or deleted) are
-    removed, so readers never load from a third party; a figure left without
-    a picture goes with it.
-    """
-    ids = body_image_ids(html)
-    images = Image.objects.in_bulk(ids) if ids else {}
-
-    def picture(match):
-        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
-        number = attributes.get("data-file", "")
-        image = images.get(int(number)) if _IMAGE_ID.fullmatch(number) else None
-        if image is None:
-            return ""
-        context = {
-            "image": image,
-            "sizes": SIZES["body"],
-            "lazy": True,
-            "alt": unescape(attributes.get("alt", "")),
-            "data_file": True,
-        }
-        # Compact, so that saving again (which re-derives it) changes nothing.
-        return re.sub(r">\s+<", "><", render_to_string("includes/picture.html", context).strip())
-
-    html = _IMG.sub(picture, html)
-    return _FIGURE.sub(_figure_or_its_content, html)
-
-
-def _figure_or_its_content(match):
-    """A figure keeps its frame only around one of our pictures. Around anything
-    else (a pasted pull quote) its content stays; a caption whose picture was
-    removed goes with it."""
-    inner = match.group(1)
-    if "<picture>" in inner:
-        return match.group(0)
-    return re.sub(r"<figcaption>.*?</figcaption>", "", inner, flags=re.DOTALL)
-
-
-def _user_exists(pk):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(pk=pk).exists()
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """What readers may see (at ``at``, now): published, and the publish time has come.
@@ -211,24 +62,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "lead_image").defer("body")
 
     def for_page(self):
-        """An article page in one query: its joins, and its tags (in the editor's
-        order) and links as arrays, however many there are (see ordered_tags)."""
-        tags = (
-            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
-            .order_by("id")
-            .values(row=JSONObject(pk="tag_id", name="tag__name", slug="tag__slug"))
-        )
-        links = (
-            ArticleLink.objects.filter(article=OuterRef("pk"))
-            .order_by("position", "id")
-            .values(row=JSONObject(pk="pk", label="label", url="url", position="position"))
-        )
+        """An article page in one query: its joins, and its tags and links in the
+        editor's order as arrays, however many there are (see tags_as_rows)."""
         return self.select_related("section", "lead_image", "author").annotate(
-            tag_rows=ArraySubquery(tags), link_rows=ArraySubquery(links)
+            tag_rows=ArraySubquery(tags_as_rows()), link_rows=ArraySubquery(links_as_rows())
         )
 
 
-class Article(models.Model):
+class Article(TagsInOrder, LinksInOrder, models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", _("Meldung")
         REPORT = "report", _("Bericht")
@@ -448,7 +289,7 @@ class Article(models.Model):
         return f"{self.kicker}: {self.headline}" if self.kicker else self.headline
 
     @property
-    def is_live(self):
+    def is_visible(self):
         """Readers can see it now: the same rule as ArticleQuerySet.published(), for one object."""
         return (
             self.status == self.Status.PUBLISHED
@@ -472,119 +313,6 @@ class Article(models.Model):
         """Lists label reports and interviews; news items need no label."""
         return self.kind != self.Kind.NEWS
 
-    @property
-    def ordered_tags(self):
-        """Tags in the order they were given ("Politik, Sachsen, ..."), not alphabetically."""
-        if hasattr(self, "tag_rows"):  # read with for_page()
-            return [Tag(**row) for row in self.tag_rows]
-        return [item.tag for item in self.tagged_items.order_by("id").select_related("tag")]
-
-    @property
-    def link_list(self):
-        """The further-information links, in their order."""
-        if hasattr(self, "link_rows"):  # read with for_page()
-            return [ArticleLink(article=self, **row) for row in self.link_rows]
-        return list(self.links.all())
-
-    def set_tags(self, names):
-        """Give the article these Stichwörter, in this order.
-
-        taggit's set() keeps no order, and the page lists tags as the editor
-        typed them; so when the order differs, the links are written anew.
-        """
-        wanted = []
-        for name in names:
-            tag = Tag.objects.filter(name__iexact=name).first()
-            if tag is None:
-                try:
-                    with transaction.atomic():
-                        tag = Tag.objects.create(name=name)
-                except IntegrityError:  # created by a save running at the same moment
-                    tag = Tag.objects.get(name__iexact=name)
-            if tag.pk not in wanted:
-                wanted.append(tag.pk)
-        current = list(self.tagged_items.order_by("id").values_list("tag_id", flat=True))
-        if current != wanted:
-            self.tagged_items.all().delete()
-            TaggedArticle.objects.bulk_create(
-                TaggedArticle(content_object=self, tag_id=tag_id) for tag_id in wanted
-            )
-
-    def set_links(self, pairs):
-        """Make the further-information links these (label, url) pairs, in order.
-
-        Rows are updated in place, so a form opened before keeps matching ids.
-        """
-        existing = list(self.links.order_by("position", "id"))
-        for position, (label, url) in enumerate(pairs):
-            if position < len(existing):
-                link = existing[position]
-                link.label, link.url, link.position = label, url, position
-                link.save(update_fields=["label", "url", "position"])
-            else:
-                ArticleLink.objects.create(article=self, label=label, url=url, position=position)
-        ArticleLink.objects.filter(pk__in=[link.pk for link in existing[len(pairs) :]]).delete()
-
-    def snapshot(self):
-        """Every content field as plain data: what a revision keeps."""
-        return {
-            "section": self.section_id,
-            "kind": self.kind,
-            "kicker": self.kicker,
-            "headline": self.headline,
-            "slug": self.slug,
-            "teaser": self.teaser,
-            "body": self.body,
-            "byline": self.byline,
-            "author": self.author_id,
-            "lead_image": self.lead_image_id,
-            "featured": self.featured,
-            "status": self.status,
-            "publish_at": self.publish_at.isoformat() if self.publish_at else None,
-            "tags": [
-                item.tag.name for item in self.tagged_items.select_related("tag").order_by("id")
-            ],
-            "links": [[link.label, link.url] for link in self.links.order_by("position", "id")],
-        }
-
-    def keep_original(self):
-        """Before the first change to an article that has no revisions yet (imported,
-        generated, or older than revisions), keep its stored state as version 1."""
-        if self.pk and not self.revisions.exists():
-            stored = Article.objects.get(pk=self.pk)
-            stored.save_revision(comment=_("Ausgangsstand"))
-
-    def save_revision(self, user=None, comment=""):
-        """Keep the article as it is now (call after tags and links are saved)."""
-        last = self.revisions.aggregate(last=models.Max("number"))["last"] or 0
-        return self.revisions.create(
-            number=last + 1, user=user, comment=comment, data=self.snapshot()
-        )
-
-    def restore(self, revision, user=None):
-        """Bring back the content of an earlier revision, as a new revision.
-
-        Status and publish time stay as they are now: restoring old text must
-        not publish or take back anything.
-        """
-        data = revision.data
-        for field in ("kicker", "headline", "teaser", "body", "kind", "byline", "featured"):
-            setattr(self, field, data[field])
-        # What was deleted since (an author who left, a merged section, a
-        # removed picture) cannot come back: keep the current one instead.
-        if Section.objects.filter(pk=data["section"]).exists():
-            self.section_id = data["section"]
-        if data["author"] is None or _user_exists(data["author"]):
-            self.author_id = data["author"]
-        if data["lead_image"] is None or Image.objects.filter(pk=data["lead_image"]).exists():
-            self.lead_image_id = data["lead_image"]
-        self.save()
-        self.set_tags(data["tags"])
-        self.set_links(data["links"])
-        return self.save_revision(
-            user, _("Wiederhergestellt aus Version %(number)d") % {"number": revision.number}
-        )
-
     def body_with_byline(self):
         """The body with the byline closing its last paragraph: "... zu stärken. (ba)"."""
         body = self.body
@@ -594,45 +322,6 @@ class Article(models.Model):
         if body.endswith("</p>"):
             return mark_safe(f"{body[:-4]} {byline}</p>")  # noqa: S308 - sanitized when saved
         return mark_safe(f"{body}<p>{byline}</p>")  # noqa: S308 - sanitized when saved
-
-
-class TaggedArticle(ItemBase):
-    """Tags of an article with real foreign keys, so tag pages join on indexes."""
-
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
-    content_object = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="tagged_items"
-    )
-
-    class Meta:
-        verbose_name = _("Stichwort-Zuordnung")
-        verbose_name_plural = _("Stichwort-Zuordnungen")
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
-        ]
-
-
-class ArticleLink(models.Model):
-    """A "Weitere Informationen" link under the article."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
-    label = models.CharField(_("Beschriftung"), max_length=200)
-    url = models.URLField(
-        _("Adresse"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
-    )
-    position = models.PositiveSmallIntegerField(_("Position"), default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            # Rendered as a live link: no javascript: or data: however the row was written.
-            models.CheckConstraint(condition=Q(url__regex=r"^https?://"), name="link_url_is_http")
-        ]
-        verbose_name = _("Weiterführender Link")
-        verbose_name_plural = _("Weiterführende Links")
-
-    def __str__(self):
-        return self.label
 
 
 class Revision(models.Model):

@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 
 from articles.diff import word_diff
 from articles.models import Article, Image
+from articles.revisions import save_revision
 from articles.views.article import preview_token
 from portal.lib import images
 from portal.lib.images import make_renditions
@@ -63,10 +64,10 @@ def test_a_writer_whose_article_was_published_meanwhile_keeps_the_text(
 
 def test_after_a_restore_an_open_form_can_still_be_saved(editor_client, chief_client):
     article = make_article(status=Article.Status.DRAFT, links=[("Info", "https://a.example")])
-    article.save_revision(comment="Angelegt")
+    save_revision(article, comment="Angelegt")
     article.headline = "Zweite"
     article.save()
-    article.save_revision(comment="Zweite")
+    save_revision(article, comment="Zweite")
     link = article.links.get()
     version = open_form(editor_client, article)
     assert (
@@ -138,11 +139,11 @@ def test_restore_keeps_the_current_author_and_section_if_theirs_are_gone(
     old_section, new_section = make_section("Alt", slug="alt"), make_section("Neu", slug="neu")
     gone = django_user_model.objects.create_user("ehemalig", is_staff=True)
     article = make_article(section=old_section, status=Article.Status.DRAFT, author=gone)
-    article.save_revision(comment="Alt")
+    save_revision(article, comment="Alt")
     article.section = new_section
     article.author = None
     article.save()
-    article.save_revision(comment="Neu")
+    save_revision(article, comment="Neu")
     gone.delete()
     old_section.delete()
 
@@ -308,7 +309,7 @@ def test_tags_with_quotes_survive_a_save_unchanged(editor_client):
     article = make_article(
         status=Article.Status.DRAFT, tags=['Gesetz "Digitale Verwaltung"', "OZG"]
     )
-    article.save_revision(comment="Angelegt")
+    save_revision(article, comment="Angelegt")
     page = editor_client.get(f"/admin/articles/article/{article.pk}/change/")
     form = page.context["adminform"].form
     typed = form["tags"].value()

@@ -3,6 +3,7 @@
 import pytest
 
 from articles.models import Article
+from articles.revisions import save_revision
 from tests.conftest import make_staff
 from tests.factories import article_form, make_article, make_section
 
@@ -17,7 +18,7 @@ def politik():
 @pytest.fixture
 def draft(politik):
     article = make_article(section=politik, status=Article.Status.DRAFT, headline="Ausgangstext")
-    article.save_revision(comment="Angelegt")
+    save_revision(article, comment="Angelegt")
     return article
 
 

@@ -1,8 +1,12 @@
 """Every save keeps a revision; the history shows diffs; an old revision can come back."""
 
 import pytest
+from django.contrib.admin.utils import flatten_fieldsets
 
+from articles.admin import ArticleAdmin
+from articles.forms import ArticleForm
 from articles.models import Article
+from articles.revisions import diff_labels, save_revision
 from tests.factories import article_form, make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +117,7 @@ def test_restoring_needs_a_post(chief_client, politik):
 
 def test_redaktion_cannot_restore_into_a_published_article(editor_client, politik):
     article = make_article(section=politik, headline="Online")
-    article.save_revision(comment="Angelegt")
+    save_revision(article, comment="Angelegt")
 
     response = editor_client.post(
         f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/"
@@ -151,3 +155,51 @@ def test_an_article_without_revisions_keeps_its_original_before_the_first_change
         ["OZG"],
     )
     assert edited.data["headline"] == "Bearbeitet"
+
+
+def test_restoring_keeps_the_address_and_the_publish_time(chief_client, politik):
+    article = add(chief_client, politik, headline="Gut", slug="gut", status="draft")
+    change(chief_client, article, politik, headline="Besser", slug="besser", status="published")
+    article.refresh_from_db()
+    published_at = article.publish_at
+
+    chief_client.post(f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/")
+
+    article.refresh_from_db()
+    assert article.headline == "Gut"
+    assert (article.slug, article.publish_at) == ("besser", published_at)
+
+
+def test_a_revision_keeps_the_keys_older_revisions_have(politik):
+    """Restoring reads revisions saved long ago, so what one keeps stays the same."""
+    revision = save_revision(make_article(section=politik))
+
+    assert set(revision.data) == {
+        "section", "kind", "kicker", "headline", "slug", "teaser", "body", "byline",
+        "author", "lead_image", "featured", "status", "publish_at", "tags", "links",
+    }  # fmt: skip
+
+
+def test_diffs_name_the_fields_as_the_model_does():
+    assert [(name, str(label)) for name, label in diff_labels()] == [
+        ("kicker", "Dachzeile"),
+        ("headline", "Überschrift"),
+        ("teaser", "Vorspann"),
+        ("body", "Text"),
+        ("kind", "Art"),
+        ("section", "Bereich"),
+        ("tags", "Stichwörter"),
+        ("links", "Weiterführende Links"),
+        ("lead_image", "Aufmacherbild"),
+        ("byline", "Kürzel"),
+        ("status", "Status"),
+        ("publish_at", "Veröffentlichung"),
+        ("featured", "Aufmacher"),
+    ]
+
+
+def test_the_editor_lays_out_every_field_of_the_form():
+    """The form's fields follow from REVISED_FIELDS; the admin's fieldsets place each one."""
+    laid_out = flatten_fieldsets(ArticleAdmin.fieldsets)
+
+    assert sorted(laid_out) == sorted([*ArticleForm._meta.fields, "loaded_version"])

@@ -8,7 +8,7 @@ from portal.lib.spreadsheets import text_cell
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        ("=HYPERLINK(\"http://evil.example\")", "'=HYPERLINK(\"http://evil.example\")"),
+        ('=HYPERLINK("http://evil.example")', '\'=HYPERLINK("http://evil.example")'),
         ("+49 40 123", "'+49 40 123"),
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
