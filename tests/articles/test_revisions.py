@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.admin.utils import flatten_fieldsets
 
-from articles.admin import ArticleAdmin
+from articles.admin.article import ArticleAdmin
 from articles.forms import ArticleForm
 from articles.models import Article
 from articles.revisions import diff_labels, save_revision

@@ -1,3 +1,5 @@
+"""The article editor of the back office: workflow, preview, versions, planning calendar."""
+
 import datetime
 import re
 
@@ -5,10 +7,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Case, Q, When
-from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,129 +16,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
-from taggit.models import Tag as TaggitTag
 
-from articles.forms import ArticleForm, ImageForm
-from articles.models import Article, ArticleLink, Image, Section, Tag
+from articles.forms import ArticleForm
+from articles.models import Article, ArticleLink
 from articles.paginators import CappedCountPaginator
 from articles.planning import PlanningCalendar
 from articles.revisions import compare, keep_original, restore, save_revision
 from articles.search import build_query
 from articles.views.article import preview_token, render_preview
 from portal.lib.csp import NoncedMediaMixin
-from portal.lib.images import make_renditions
-
-# We keep our own tag model (German slugs); taggit's generic one stays unused.
-admin.site.unregister(TaggitTag)
-
-
-@admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    # The slug is made by Tag.slugify ("Ö" -> "oe", unlike the admin's JavaScript)
-    # and stays as it is when the name changes, so tag addresses keep working.
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    readonly_fields = ["slug"]
-
-    def get_search_results(self, request, queryset, search_term):
-        """Names that start with what was typed come first (for the autocomplete)."""
-        queryset, duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term:
-            starts = Case(When(name__istartswith=search_term, then=0), default=1)
-            queryset = queryset.annotate(starts=starts).order_by("starts", "name")
-        return queryset, duplicates
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    form = ImageForm
-    list_display = ["thumbnail", "__str__", "credit", "width", "height", "created_at"]
-    search_fields = ["caption", "alt_text", "credit"]
-    date_hierarchy = "created_at"
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if request.method == "POST" and obj is not None and obj.pk and inline.model is ArticleLink:
-            kwargs["data"] = rebase_stale_link_rows(kwargs["data"], obj, prefix)
-        return kwargs
-
-    def has_change_permission(self, request, obj=None):
-        """A picture readers see changes only with the Chefredaktion's say: changing it
-        would change published articles without a revision of theirs."""
-        may_publish = request.user.has_perm("articles.publish_article")
-        if obj is not None and not may_publish and obj.is_used_in_published_or_scheduled_article():
-            return False
-        return super().has_change_permission(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "file" in form.changed_data:
-            make_renditions(obj)
-
-    def get_urls(self):
-        picker = path(
-            "auswahl/", self.admin_site.admin_view(self.picker_view), name="articles_image_picker"
-        )
-        return [picker, *super().get_urls()]
-
-    def picker_view(self, request):
-        """The picture picker of the rich-text editor: choose a picture or upload one.
-
-        The editor opens it as a popup with ?CKEditorFuncNum=<n> and receives
-        the chosen picture through that callback (static/js/image-picker.js).
-        """
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        callback = request.GET.get("CKEditorFuncNum", "")
-        if not re.fullmatch(r"-?[0-9]{1,9}", callback):
-            return HttpResponseBadRequest(_("Diese Seite öffnet der Texteditor."))
-        form = ImageForm(request.POST or None, request.FILES or None)
-        if request.method == "POST":
-            if not self.has_add_permission(request):
-                raise PermissionDenied
-            if form.is_valid():
-                image = form.save()
-                make_renditions(image)
-                self.log_addition(request, image, [{"added": {}}])
-                return redirect(f"{request.path}?CKEditorFuncNum={callback}&neu={image.pk}")
-        query = request.GET.get("q", "").strip()[:100]
-        images = Image.objects.order_by("-created_at")
-        if query:
-            images = images.filter(
-                Q(caption__icontains=query)
-                | Q(alt_text__icontains=query)
-                | Q(credit__icontains=query)
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Bild auswählen"),
-            "callback": callback,
-            "query": query,
-            "page": Paginator(images, 24).get_page(request.GET.get("page")),
-            "form": form,
-            "can_add": self.has_add_permission(request),
-            "new": request.GET.get("neu", ""),
-        }
-        return TemplateResponse(request, "admin/articles/image/picker.html", context)
-
-    @admin.display(description=_("Vorschau"))
-    def thumbnail(self, image):
-        # The smallest rendition, not the original of up to 10 MB; the alt text
-        # names the link to the picture for screen readers.
-        return format_html(
-            '<img src="{}" alt="{}" width="80" style="height:auto">',
-            image.thumbnail_url,
-            image.alt_text,
-        )
 
 
 class ArticleLinkInline(admin.TabularInline):
