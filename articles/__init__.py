@@ -1,0 +1,1 @@
+"""Articles: sections, articles, pictures, tags, and the pages readers read them on."""

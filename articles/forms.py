@@ -1,3 +1,5 @@
+"""The back office's article and picture forms: tags in typed order, conflicts, uploads."""
+
 import csv
 
 from django import forms

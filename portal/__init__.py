@@ -1,0 +1,1 @@
+"""The project: settings and URLs joining the apps, the site's own pages, and portal.lib."""
