@@ -1,4 +1,4 @@
-"""The ads app: what the page cache's content version and reader pages depend on."""
+"""The ads app: the fragments of reader pages it draws, and their topics."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +9,16 @@ class AdsConfig(AppConfig):
     verbose_name = _("Anzeigen")
 
     def ready(self):
-        from ads.placement import last_boundary
-        from ads.templatetags import ads as ad_tags
+        from ads import fragments
         from portal.lib import pagecache
 
-        # Ad places appear and go when a campaign starts or ends, with no write at all.
-        pagecache.version_depends_on(last_boundary)
-        # Every reader page shows the IT-Guide Plus box, which turns each quarter hour.
-        pagecache.reader_pages_vary_with(lambda: ad_tags.plus_turn())
+        # Which places show an ad changes with the campaigns (topic "ads",
+        # counted by ads' triggers, also when a campaign starts or ends).
+        pagecache.fragment("ad-slot", topics=("ads",), render=fragments.ad_slot)
+        # The Plus box turns every quarter hour: a new box, the same pages.
+        pagecache.fragment(
+            "itguide-plus",
+            topics=("itguide",),
+            render=fragments.itguide_plus,
+            variant=lambda: fragments.plus_turn(),
+        )

@@ -18,7 +18,7 @@ from portal.lib.pagecache import reader_page
 DIRECTORY_PAGE_SIZE = 20
 
 
-@reader_page(params=("kategorie", "plz", "ort", "q", "page"))
+@reader_page(params=("kategorie", "plz", "ort", "q", "page"), topics=("itguide",))
 @require_safe
 def directory(request):
     """IT-Guide: the listed vendors, Plus first, filtered by category, region, place, text."""
@@ -41,7 +41,7 @@ def directory(request):
     return render(request, "ads/vendor_list.html", context)
 
 
-@reader_page
+@reader_page(topics=("itguide",))
 @require_safe
 def vendor_detail(request, slug):
     """A vendor's profile: contact, categories, and the articles about it."""

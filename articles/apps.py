@@ -1,4 +1,4 @@
-"""The articles app: what the page cache's content version depends on."""
+"""The articles app: the fragments of reader pages it draws, and their topics."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,12 +9,20 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Artikel")
 
     def ready(self):
-        from articles.models import Article
+        from articles import fragments
         from portal.lib import pagecache
 
-        # A scheduled article reaching its time changes the lists with no write at all.
-        pagecache.version_depends_on(
-            lambda now: (
-                Article.objects.published(at=now).order_by("-publish_at").values("publish_at")[:1]
-            )
+        # Topics are counted by articles' triggers (migration 0017): "front"
+        # when one of the newest articles changes, "top:<id>" for a section's
+        # newest, "articles" for any article; scheduled ones when their time comes.
+        pagecache.fragment("latest-box", topics=("front",), render=fragments.latest_box)
+        pagecache.fragment(
+            "related",
+            topics=lambda section_id, pk: (f"top:{section_id}", "sections", "pictures"),
+            render=fragments.related,
+        )
+        pagecache.fragment(
+            "vendor-articles",
+            topics=("articles", "pictures"),
+            render=fragments.vendor_articles,
         )

@@ -40,6 +40,18 @@ register_converter(MonthConverter, "mm")
 
 app_name = "articles"
 
+# What the feeds show (portal.lib.topics): the newest articles with their tags.
+FRONT = ("front", "tags", "sections")
+
+
+def section_topics(slug):
+    return (f"section:{slug}", "tags", "sections")
+
+
+def tag_topics(slug):
+    return (f"tag:{slug}", "tags", "sections")
+
+
 urlpatterns = [
     path("artikel/<id:pk>-<str:slug>/", article.ArticleDetailView.as_view(), name="detail"),
     path("artikel/<id:pk>-<str:slug>/druck/", article.ArticlePrintView.as_view(), name="print"),
@@ -52,24 +64,32 @@ urlpatterns = [
     path("archiv/", lists.ArchiveView.as_view(), name="archive"),
     path("archiv/<yyyy:year>/", lists.ArchiveYearView.as_view(), name="archive-year"),
     path("archiv/<yyyy:year>/<mm:month>/", lists.ArchiveMonthView.as_view(), name="archive-month"),
-    # Feeds and the news sitemap: cached until the content changes.
-    path("feed/rss/", cached(feeds.LatestArticles.as_view()), name="feed-rss"),
-    path("feed/atom/", cached(feeds.LatestArticlesAtom.as_view()), name="feed-atom"),
+    # Feeds and the news sitemap: cached until what they show changes.
+    path("feed/rss/", cached(feeds.LatestArticles.as_view(), topics=FRONT), name="feed-rss"),
+    path("feed/atom/", cached(feeds.LatestArticlesAtom.as_view(), topics=FRONT), name="feed-atom"),
     path(
         "rubrik/<slug:slug>/feed/rss/",
-        cached(feeds.SectionArticles.as_view()),
+        cached(feeds.SectionArticles.as_view(), topics=section_topics),
         name="section-rss",
     ),
     path(
         "rubrik/<slug:slug>/feed/atom/",
-        cached(feeds.SectionArticlesAtom.as_view()),
+        cached(feeds.SectionArticlesAtom.as_view(), topics=section_topics),
         name="section-atom",
     ),
-    path("stichwort/<slug:slug>/feed/rss/", cached(feeds.TagArticles.as_view()), name="tag-rss"),
+    path(
+        "stichwort/<slug:slug>/feed/rss/",
+        cached(feeds.TagArticles.as_view(), topics=tag_topics),
+        name="tag-rss",
+    ),
     path(
         "stichwort/<slug:slug>/feed/atom/",
-        cached(feeds.TagArticlesAtom.as_view()),
+        cached(feeds.TagArticlesAtom.as_view(), topics=tag_topics),
         name="tag-atom",
     ),
-    path("sitemap-news.xml", cached(news_sitemap, period=3600), name="sitemap-news"),
+    path(
+        "sitemap-news.xml",
+        cached(news_sitemap, topics=("articles",), period=3600),
+        name="sitemap-news",
+    ),
 ]

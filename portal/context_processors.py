@@ -1,33 +1,33 @@
-"""What every page's frame shows: navigation, latest items, the content version for fragments."""
+"""What every page's frame shows: the navigation and the page's own address."""
 
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import Article, Section
-from portal.lib.pagecache import request_content_version
+from articles.models import Section
+from portal.lib.pagecache import remembered, topic_versions
 
-LATEST_COUNT = 8
+
+def navigation():
+    return list(Section.objects.only("name", "slug"))
 
 
 def site(request):
     """What every reader page shows around its content.
 
-    Querysets are lazy: a page that does not show the navigation or the
-    "Aktuelle Meldungen" box (the admin, say) runs no query for them.
+    Lazy: a page that does not show the navigation (the admin, say) runs no
+    query for it, and a warm process none at all while the sections are the same.
     """
     page = request.GET.get("page", "")
     canonical = request.build_absolute_uri(request.path)
     if page.isascii() and page.isdigit() and int(page) > 1:
         canonical += f"?page={int(page)}"
     return {
-        # Keys the page fragments every page shares (base.html): it changes
-        # with anything readers would see. A cached reader page has it already.
-        "content_version": SimpleLazyObject(lambda: request_content_version(request)),
+        # Keys the navigation (base.html): it changes with the sections.
+        "nav_version": SimpleLazyObject(lambda: topic_versions(request, ["sections"])),
         "canonical_url": canonical,
         "portal_name": settings.PORTAL_NAME,
         "portal_claim": settings.PORTAL_CLAIM,
-        "nav_sections": Section.objects.only("name", "slug"),
-        "latest_articles": Article.objects.published().only(
-            "pk", "slug", "kicker", "headline", "publish_at"
-        )[:LATEST_COUNT],
+        "nav_sections": SimpleLazyObject(
+            lambda: remembered(request, ["sections"], "nav", navigation)
+        ),
     }

@@ -26,8 +26,9 @@ class LegalKindConverter(StringConverter):
 
 register_converter(LegalKindConverter, "any_legal")
 
-# Sitemaps of all apps and robots.txt: cached until the content changes.
+# Sitemaps of all apps and robots.txt: cached until what they list changes.
 cached = cached_while_unchanged
+SITEMAP_TOPICS = ("articles", "sections", "tags", "itguide", "site")
 SITEMAPS = {**SITEMAPS, "it-guide": VendorSitemap}
 
 urlpatterns = [
@@ -36,7 +37,7 @@ urlpatterns = [
     path("<any_legal:kind>/", views.legal, name="legal"),
     path(
         "sitemap.xml",
-        cached(sitemap_views.index),
+        cached(sitemap_views.index, topics=SITEMAP_TOPICS),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
@@ -47,7 +48,7 @@ urlpatterns = [
     # After the apps: articles' sitemap-news.xml would match here too.
     path(
         "sitemap-<section>.xml",
-        cached(sitemap_views.sitemap, params=["p"]),
+        cached(sitemap_views.sitemap, params=["p"], topics=SITEMAP_TOPICS),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -16,7 +16,7 @@ from portal.models import LegalText, Publisher
 PER_SECTION = 3
 
 
-@reader_page
+@reader_page(topics=("front", "pictures"))
 def home(request):
     """Lead story, the latest items of every section, and the site-wide latest list."""
     visible = Article.objects.published().for_listing()
@@ -56,7 +56,7 @@ def server_error(request):
     return HttpResponseServerError(render_to_string("500.html"))
 
 
-@reader_page
+@reader_page(topics=("site",))
 def impressum(request):
     """The Impressum from the back office's structured fields."""
     publisher = Publisher.objects.first()
@@ -65,7 +65,7 @@ def impressum(request):
     return render(request, "portal/impressum.html", {"publisher": publisher})
 
 
-@reader_page
+@reader_page(topics=("site",))
 def legal(request, kind):
     """Datenschutzerklärung, Erklärung zur Barrierefreiheit, AGB."""
     text = get_object_or_404(LegalText, kind=kind)

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from ads import counting
+from portal.lib import pagecache
 from portal.lib.roles import declared_roles
 from tests.services import redis_server  # noqa: F401 - a fixture for every test module
 
@@ -32,10 +33,12 @@ def media_root(tmp_path_factory):
 def empty_cache():
     """Every test starts with an empty cache: no reader page and no rate-limit count left over.
 
-    The content version counts committed writes; a test's rolled-back
-    writes would otherwise let the next test meet a page cached for others.
+    Topic versions count committed writes; a test's rolled-back writes
+    would otherwise let the next test meet a page or fragment cached for
+    others, in the cache or in this process.
     """
     cache.clear()
+    pagecache.forget()
 
 
 def make_staff(django_user_model, username, group):

@@ -17,9 +17,7 @@ from django.views.generic import DetailView
 
 from articles.models import Article
 from portal.lib import pdf
-from portal.lib.pagecache import CACHE_SECONDS, reader_page, request_content_version
-
-RELATED_COUNT = 5
+from portal.lib.pagecache import CACHE_SECONDS, reader_page, topic_versions
 
 
 def article_page_context(request, article):
@@ -37,12 +35,6 @@ def article_page_context(request, article):
         "current_section_slug": article.section.slug,
         # RFC 6068: percent-encoded UTF-8, so umlauts, "&" and quotes survive.
         "mailto_href": f"mailto:?subject={quote(subject)}&body={quote(url)}",
-        "related": (
-            Article.objects.published()
-            .for_listing()
-            .filter(section_id=article.section_id)
-            .exclude(pk=article.pk)[:RELATED_COUNT]
-        ),
     }
 
 
@@ -90,7 +82,7 @@ def print_context(request, article):
     }
 
 
-@reader_page
+@reader_page(topics=lambda pk, slug: (f"article:{pk}", "tags", "pictures"))
 class ArticleDetailView(DetailView):
     """One article at its canonical address /artikel/<id>-<slug>/."""
 
@@ -135,9 +127,8 @@ def article_pdf(request, pk, slug):
     without loading the article or rendering its HTML again.
     """
     # The HTML holds the article's absolute address: one entry per host and scheme.
-    known_key = (
-        f"pdf:known:{pk}:{request.scheme}:{request.get_host()}:{request_content_version(request)}"
-    )
+    version = topic_versions(request, [f"article:{pk}", "tags", "pictures", "sections"])
+    known_key = f"pdf:known:{pk}:{request.scheme}:{request.get_host()}:{version}"
     known = cache.get(known_key)
     if known is not None and known["slug"] == slug:
         not_modified = get_conditional_response(

@@ -45,7 +45,7 @@ class ReaderPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-@reader_page(params=("page",))
+@reader_page(params=("page",), topics=lambda slug: (f"section:{slug}", "pictures"))
 class SectionView(ReaderPaginationMixin, ListView):
     template_name = "articles/section.html"
     context_object_name = "articles"
@@ -60,7 +60,7 @@ class SectionView(ReaderPaginationMixin, ListView):
         )
 
 
-@reader_page(params=("page",))
+@reader_page(params=("page",), topics=lambda slug: (f"tag:{slug}", "tags", "pictures"))
 class TagView(ReaderPaginationMixin, ListView):
     template_name = "articles/tag.html"
     context_object_name = "articles"
@@ -87,7 +87,7 @@ def _next_month(start):
     return _month_start(year, month)
 
 
-@reader_page
+@reader_page(topics=("archive",))
 class ArchiveView(TemplateView):
     """Every year with published articles, with how many there are."""
 
@@ -104,7 +104,7 @@ class ArchiveView(TemplateView):
         return super().get_context_data(years=years, **kwargs)
 
 
-@reader_page
+@reader_page(topics=("archive",))
 class ArchiveYearView(TemplateView):
     """The months of one year with published articles."""
 
@@ -126,7 +126,9 @@ class ArchiveYearView(TemplateView):
         return super().get_context_data(months=months, **kwargs)
 
 
-@reader_page(params=("page",))
+@reader_page(
+    params=("page",), topics=lambda year, month: (f"month:{year:04d}-{month:02d}", "pictures")
+)
 class ArchiveMonthView(ReaderPaginationMixin, ListView):
     template_name = "articles/archive_month.html"
     context_object_name = "articles"

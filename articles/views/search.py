@@ -10,18 +10,21 @@ from django.utils.translation import gettext as _
 from articles.filters import ArticleSearchFilter, section_list
 from articles.models import Article
 from articles.search import MAX_QUERY_LENGTH, search, with_highlights
-from portal.lib.pagecache import CACHE_SECONDS, reader_page, request_content_version
+from portal.lib.pagecache import CACHE_SECONDS, reader_page, topic_versions
 
 SEARCH_PAGE_SIZE = 20
 
 
-@reader_page(params=("q", "page", "sortierung", "bereich", "art", "stichwort", "von", "bis"))
+@reader_page(
+    params=("q", "page", "sortierung", "bereich", "art", "stichwort", "von", "bis"),
+    topics=("articles", "tags", "pictures"),
+)
 def search_view(request):
     """Suche: full text with filters, by relevance or date, highlighted."""
     text = " ".join(request.GET.get("q", "").split())
     # The section menu of the filters, from the cache while the content is unchanged.
     sections = cache.get_or_set(
-        f"search:sections:{request_content_version(request)}", section_list, CACHE_SECONDS
+        f"search:sections:{topic_versions(request, ['sections'])}", section_list, CACHE_SECONDS
     )
     filters = ArticleSearchFilter(
         request.GET, queryset=Article.objects.published(), sections=sections

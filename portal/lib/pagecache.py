@@ -1,185 +1,297 @@
-"""The page cache: reader pages and shared fragments, kept while the content version is the same.
+"""The page cache: reader pages assembled from parts that each renew only when their topics change.
 
-The **content version** is one short string that changes whenever what
-readers see may have changed. It is read in one small query per request and
-is the same in every process and on every machine, so a cached page is
-never stale and no process has to tell another anything:
+A reader page is cached in two layers (see README, "Der Seiten-Cache"):
 
-- the number of committed writes to the content tables, counted by database
-  triggers that each app attaches to its tables (``portal.lib.triggers``);
-- one timestamp per registered dependency that moves without any write,
-  such as the newest visible publish time (a scheduled article reaching its
-  time) or the last campaign start or end passed;
-- the day (listings that run by dates).
+- **The page's own part**, kept under the versions of the topics the view
+  names for its address (``@reader_page(topics=...)``: an article page
+  ``article:17``, a section list ``section:politik``; every page also
+  ``sections`` for the navigation). The versions are read *before* the view
+  runs, so what is stored is at least as new as the versions it is kept
+  under: a page is never kept past a change it shows.
+- **Fragments** that many pages share and that change on their own schedule
+  (the "Aktuelle Meldungen" box, the IT-Guide Plus box, the ad places, the
+  related articles): the page holds a placeholder (``{% fragment %}``); each
+  fragment is cached once under its own topics' versions and put in on every
+  request. Publishing a new article renews the box, not the 200,000 pages
+  that show it; the Plus box turning renews the box alone.
 
-Apps register their part from their ``AppConfig.ready()``:
-``version_depends_on()`` for such timestamps, ``reader_pages_vary_with()``
-for a value that renews every reader page (the IT-Guide Plus box's quarter
-hour). A view says that it is a reader page with ``@reader_page``.
+One query per request reads the versions of all topics of the page and its
+fragments (``portal.lib.topics``); a hit then costs two cache reads and no
+template. Topic versions are counted by the database, the same in every
+process, so two app processes on one Redis never disagree.
+
+Apps register fragments from ``AppConfig.ready()`` with ``fragment()``.
 """
 
-import datetime
 import functools
 import hashlib
+import re
+import secrets
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
+from django.utils.safestring import mark_safe
 
-from portal.lib.triggers import WRITES_TABLE
+from portal.lib import topics as topic_store
 
-# Longest a cached response lives; any change to the content ends it sooner.
+# Longest a cached part lives; any change to its topics ends it sooner.
 CACHE_SECONDS = 24 * 3600
 
-# Stands for "now" in the version's SQL, built once (see _version_query).
-_NOW = datetime.datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=datetime.UTC)
+# What every reader page shows: the navigation of the sections.
+EVERY_PAGE = ("sections",)
 
-# Registered by the apps (see the module docstring).
-_timestamps = []
-_reader_page_variants = []
+# Placeholders for fragments in a page being rendered; the nonce keeps page
+# content (an article body, say) from ever posing as one.
+_NONCE = secrets.token_hex(8)
+_PLACEHOLDER = re.compile(rf"<!--fragment:{_NONCE}:(\d+)-->")
+
+# Fragments already put together in this process, by their versioned key:
+# the few that every page shows are then neither fetched nor rendered again.
+_LOCAL_SIZE = 256
+_local = OrderedDict()
 
 
-def version_depends_on(subquery):
-    """Renew the content version when this timestamp moves.
+class Fragment:
+    """A part many pages share: its topics and how to render it, given its arguments."""
 
-    ``subquery(now)`` returns a queryset of one row with one timestamp
-    column, for example the newest publish time up to ``now``.
+    def __init__(self, name, topics, render, variant=None):
+        self.name, self.render, self.variant = name, render, variant
+        self.topics = topics if callable(topics) else lambda *args: topics
+
+    def key(self, args, versions):
+        variant = self.variant() if self.variant else ""
+        text = f"{self.name}|{args!r}|{versions}|{variant}"
+        return "fragment:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+_fragments = {}
+
+# Topics that most pages need (the navigation, fragments without arguments):
+# read along with any other, so a page needs one query for all of them.
+_shared_topics = dict.fromkeys(EVERY_PAGE)
+
+
+def fragment(name, *, topics, render, variant=None):
+    """Register a fragment.
+
+    ``topics``: the topics its content depends on, a tuple or
+    ``topics(*args)``; ``render(request, *args)``: its HTML; ``variant()``: a
+    value that also renews it (the Plus box's turn).
     """
-    _timestamps.append(subquery)
-    _version_query.cache_clear()
+    _fragments[name] = Fragment(name, topics, render, variant)
+    if not callable(topics):
+        _shared_topics.update(dict.fromkeys(topics))
 
 
-def reader_pages_vary_with(value):
-    """Renew every reader page when ``value()`` changes (it is called once per page)."""
-    _reader_page_variants.append(value)
+def render_fragment(request, name, args):
+    """The fragment's HTML in a page: a placeholder while a reader page is assembled.
 
-
-@functools.cache
-def _version_query():
-    """The version's SQL, compiled once from the registered querysets.
-
-    Building it through the ORM on every request cost 2 ms, twenty times
-    what PostgreSQL needs to answer it; every page pays for it.
+    Elsewhere (a form page, a 404) the fragment comes from the cache as well.
     """
-    # Only compiled querysets and a table name: nothing from a request.
-    parts, params = [f'(SELECT SUM("writes") FROM "{WRITES_TABLE}")'], []  # noqa: S608
-    for subquery in _timestamps:
-        sql, sql_params = subquery(_NOW).query.sql_with_params()
-        parts.append(f"({sql})")
-        params.extend(sql_params)
-    return f"SELECT {', '.join(parts)}", tuple(params)
+    args = tuple(args)
+    if request is None:
+        return mark_safe(_fragments[name].render(None, *args))  # noqa: S308 - our templates
+    pending = getattr(request, "page_fragments", None)
+    if pending is None:
+        return mark_safe(_fill(request, [(name, args)])[0][1])  # noqa: S308
+    pending.append((name, args))
+    return mark_safe(f"<!--fragment:{_NONCE}:{len(pending) - 1}-->")  # noqa: S308
 
 
-def content_version():
-    """The content version now: changes whenever what readers see may have changed."""
-    now = timezone.now()
-    sql, params = _version_query()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now if value == _NOW else value for value in params])
-        writes, *timestamps = cursor.fetchone()
-    return "/".join(
-        [
-            str(writes or 0),
-            *(str(moment.timestamp() if moment else 0) for moment in timestamps),
-            timezone.localdate(now).isoformat(),
+def topic_versions(request, topics):
+    """The versions of ``topics`` as one string, read at most once per request per topic."""
+    known = request.__dict__.setdefault("topic_versions", {})
+    missing = [topic for topic in dict.fromkeys(topics) if topic not in known]
+    if missing:
+        missing += [
+            topic for topic in _shared_topics if topic not in known and topic not in missing
         ]
-    )
+        known.update(zip(missing, topic_store.versions(missing, timezone.now()), strict=True))
+    return ".".join(str(known[topic]) for topic in topics)
 
 
-def request_content_version(request):
-    """The content version, read once per request (base.html's fragments use it too)."""
-    if getattr(request, "content_version", None) is None:
-        request.content_version = content_version()
-    return request.content_version
+_remembered = OrderedDict()
 
 
-def reader_page(view=None, *, params=()):
+def remembered(request, topics, name, compute):
+    """``compute()``'s value, kept in this process while ``topics`` are unchanged.
+
+    For small things every page needs (the sections of the navigation, the
+    occupied ad places): no query and no cache read once the process has them.
+    """
+    key = (name, topic_versions(request, topics))
+    if key in _remembered:
+        _remembered.move_to_end(key)
+        return _remembered[key]
+    value = _remembered[key] = compute()
+    while len(_remembered) > _LOCAL_SIZE:
+        _remembered.popitem(last=False)
+    return value
+
+
+def forget():
+    """Drop what this process keeps (for tests, which roll their writes back)."""
+    _local.clear()
+    _remembered.clear()
+
+
+def reader_page(view=None, *, params=(), topics=()):
     """Mark a view (function or class) as a reader page, cached by ReaderPageCacheMiddleware.
 
     ``params``: the query parameters that make a different page; others are
     dropped before the view sees them, so nobody can fill the cache with
-    variants or slip text into a page others get.
+    variants or slip text into a page others get. ``topics``: the topics of
+    the page's own part, a tuple or ``topics(**url_kwargs)``.
     """
     if view is None:
-        return functools.partial(reader_page, params=params)
+        return functools.partial(reader_page, params=params, topics=topics)
     view.reader_page_params = tuple(params)
+    view.reader_page_topics = topics
     return view
 
 
-def cached_while_unchanged(view=None, *, params=(), period=None):
-    """Serve a GET from the cache as long as the content version is the same.
+def cached_while_unchanged(view=None, *, params=(), topics=(), period=None):
+    """Serve a GET from the cache while its topics are unchanged (feeds, sitemaps).
 
-    For feeds and sitemaps, which are no reader pages (no Plus box, no
-    session check). ``period`` (seconds) also renews the page that often, for
-    pages that change with time alone, such as the news sitemap's 48 hours.
+    No fragments and no session check. ``period`` (seconds) also renews the
+    page that often, for pages that change with time alone, such as the news
+    sitemap's 48 hours.
     """
     if view is None:
-        return functools.partial(cached_while_unchanged, params=params, period=period)
+        return functools.partial(
+            cached_while_unchanged, params=params, topics=topics, period=period
+        )
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        return cached_response(request, lambda: view(request, *args, **kwargs), params, period)
+        names = _page_topics(topics, kwargs, ())
+        variant = int(timezone.now().timestamp() // period) if period else ""
+        return cached_response(
+            request, lambda: view(request, *args, **kwargs), params, names, variant
+        )
 
     return wrapper
 
 
-def cached_response(request, render, params=(), period=None, variants=()):
-    """The page from the cache, a 304, or ``render()``'s response stored for the next reader.
+def _page_topics(topics, kwargs, every):
+    names = topics(**kwargs) if callable(topics) else topics
+    return tuple(dict.fromkeys((*every, *names)))
 
-    The response carries an ETag from the version, so a reader or proxy
-    asking again gets a 304 without the view running at all. ``variants``:
-    callables whose values also renew the page.
-    """
+
+def _keep_params(request, params):
     kept = QueryDict(mutable=True)
     for name in params:
         if name in request.GET:
             kept.setlist(name, request.GET.getlist(name))
     request.GET = kept
-    identity = f"{request.scheme}://{request.get_host()}{request.path}?{kept.urlencode()}"
-    now = timezone.now().timestamp()
-    version = request_content_version(request) + (f"/{int(now // period)}" if period else "")
-    for variant in variants:
-        version += f"/{variant()}"
-    digest = hashlib.sha256(f"{identity}|{version}".encode()).hexdigest()
-    etag = quote_etag(digest[:32])
+    return f"{request.scheme}://{request.get_host()}{request.path}?{kept.urlencode()}"
+
+
+def cached_response(request, render, params, topics, variant="", assemble=False):
+    """The page from the cache, a 304, or ``render()``'s response stored for the next reader.
+
+    The response carries an ETag from the versions of everything it shows,
+    so a reader or proxy asking again gets a 304 without any template.
+    """
+    identity = _keep_params(request, params)
+    key = "page:" + hashlib.sha256(identity.encode()).hexdigest()
+    entry = cache.get(key)
+    fragments = entry["fragments"] if entry else ()
+    wanted = [*topics, *(t for name, args in fragments for t in _fragments[name].topics(*args))]
+    topic_versions(request, wanted)  # one query for the page and its fragments
+    own = f"{topic_versions(request, topics)}|{variant}"
+    if entry is not None and entry["topics"] == topics and entry["versions"] == own:
+        parts, content_type, state = entry["parts"], entry["type"], "hit"
+    else:
+        response = _render(request, render, assemble)
+        if response.status_code != 200 or response.streaming:
+            return response  # errors and streams are neither stored nor tagged
+        parts, fragments, content_type = _split(request, response)
+        entry = {"topics": topics, "versions": own, "parts": parts, "type": content_type}
+        entry["fragments"] = fragments
+        # Only body and type are kept: a view whose other headers matter stays out.
+        cache.set(key, entry, CACHE_SECONDS)
+        state = "miss"
+    pieces = _fill(request, fragments)
+    etag = quote_etag(
+        hashlib.sha256(f"{identity}|{own}|{[key for key, _ in pieces]}".encode()).hexdigest()[:32]
+    )
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         patch_cache_control(not_modified, public=True, max_age=0, must_revalidate=True)
         return not_modified
-    key = f"reader-page:{digest}"
-    stored = cache.get(key)
-    if stored is not None:
-        content, content_type = stored
-        response = HttpResponse(content, content_type=content_type)
-        response["X-Cache"] = "hit"
-    else:
-        response = render()
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if response.status_code != 200 or response.streaming:
-            return response  # errors and streams are neither stored nor tagged
-        # Only body and type are kept: a view whose other headers matter stays out.
-        cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
-        response["X-Cache"] = "miss"
+    content = [parts[0]]
+    for (_key, html), text in zip(pieces, parts[1:], strict=True):
+        content += [html, text]
+    response = HttpResponse("".join(content).encode(), content_type=content_type)
+    response["X-Cache"] = state
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     return response
 
 
+def _render(request, render, assemble):
+    """The view's response, with fragments as placeholders where ``assemble``."""
+    if assemble:
+        request.page_fragments = []
+    try:
+        response = render()
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    finally:
+        pending = request.__dict__.pop("page_fragments", None)
+    request.rendered_fragments = pending or []
+    return response
+
+
+def _split(request, response):
+    """The response's text between placeholders, the fragments in order, and its type."""
+    fragments = request.rendered_fragments
+    text = response.content.decode(response.charset)
+    parts = _PLACEHOLDER.split(text)[::2] if fragments else [text]
+    return parts, fragments, response["Content-Type"]
+
+
+def _fill(request, fragments):
+    """(key, HTML) of each fragment: from this process, the cache, or rendered now."""
+    if not fragments:
+        return []
+    keys = []
+    for name, args in fragments:
+        fragment = _fragments[name]
+        keys.append(fragment.key(args, topic_versions(request, fragment.topics(*args))))
+    found = {key: _local[key] for key in keys if key in _local}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        found.update(cache.get_many(missing))
+    new = {}
+    for key, (name, args) in zip(keys, fragments, strict=True):
+        if key not in found:
+            found[key] = new[key] = _fragments[name].render(request, *args)
+    if new:
+        cache.set_many(new, CACHE_SECONDS)
+    for key in keys:
+        _local[key] = found[key]
+        _local.move_to_end(key)
+    while len(_local) > _LOCAL_SIZE:
+        _local.popitem(last=False)
+    return [(key, found[key]) for key in keys]
+
+
 class ReaderPageCacheMiddleware:
-    """Whole reader pages from the cache while the content version is the same.
+    """Reader pages from the cache while their topics are unchanged.
 
     Only for views marked ``@reader_page`` and only for GET and HEAD without
     a session cookie: staff and logged-in subscribers always get a fresh
-    page. Every change readers would see changes the content version, so the
-    next request renders anew, in every process, whatever the cache (local
-    memory or a shared Redis).
+    page. Every change readers would see changes a topic's version in the
+    database, so the next request renders anew, in every process.
     """
 
     def __init__(self, get_response):
@@ -197,9 +309,11 @@ class ReaderPageCacheMiddleware:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return None
+        topics = _page_topics(view.reader_page_topics, view_kwargs, EVERY_PAGE)
         return cached_response(
             request,
             lambda: view_func(request, *view_args, **view_kwargs),
             params,
-            variants=_reader_page_variants,
+            topics,
+            assemble=True,
         )

@@ -1,4 +1,8 @@
-"""Database triggers that count writes to content tables, for the page cache's content version.
+"""The former single write counter of the page cache; kept for the migrations that built it.
+
+Since portal 0004 the page cache counts by topic (portal.lib.topics) and
+the table and function below are dropped; articles 0013-0016, ads 0002-0003
+and portal 0002-0003 still call count_writes() when a database is built.
 
 An app's migration counts writes to its tables with ``count_writes(...)``.
 Any statement that writes such a table counts one up in the row of its

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from ads import counting
+from ads import fragments as ads_tags
 from ads.models import Creative
 from ads.placement import choose, running_creatives
-from ads.templatetags import ads as ads_tags
 from tests.factories import make_article, make_campaign, make_vendor
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from django.utils import timezone
 
-from ads.templatetags import ads as ads_tags
+from ads import fragments as ads_tags
 from articles.models import Article
 from portal.settings import BASE_DIR
 from tests.conftest import logged_in
@@ -110,14 +110,17 @@ def test_a_scheduled_article_appears_when_its_time_comes_with_no_write_at_all(cl
     assert client.get(later.get_absolute_url()).status_code == 200
 
 
-def test_an_ad_place_appears_when_its_campaign_starts(client, article):
+def test_an_ad_place_appears_when_its_campaign_starts_in_a_page_that_stays_cached(client, article):
     make_campaign(slots=["sidebar-top"], starts_at=timezone.now() + datetime.timedelta(seconds=2))
     url = article.get_absolute_url()
+    client.get(url)
     assert "/anzeige/platz/sidebar-top/" not in client.get(url).content.decode()
 
     time.sleep(2.2)
+    response = client.get(url)
 
-    assert "/anzeige/platz/sidebar-top/" in client.get(url).content.decode()
+    assert "/anzeige/platz/sidebar-top/" in response.content.decode()
+    assert response["X-Cache"] == "hit"
 
 
 def test_staff_and_logged_in_subscribers_always_get_a_fresh_page(chief, article):
@@ -139,17 +142,24 @@ def test_parameters_that_make_no_page_neither_fill_the_cache_nor_reach_it(client
     assert "utm_source" not in response.content.decode()
 
 
-def test_a_quarter_hour_renews_the_pages_with_the_plus_box_and_nothing_else(
-    client, article, monkeypatch
-):
-    monkeypatch.setattr(ads_tags, "plus_turn", lambda: 1)
-    client.get("/")
-    client.get("/feed/rss/")
-    monkeypatch.setattr(ads_tags, "plus_turn", lambda: 2)
+def plus_box(html):
+    return html.split('class="box plus-box"')[1].split("</section>")[0]
 
-    # The home page shows the box: a new choice; the feed does not: still the same.
-    assert client.get("/")["X-Cache"] == "miss"
-    assert client.get("/feed/rss/")["X-Cache"] == "hit"
+
+def test_the_plus_box_turning_renews_the_box_not_the_pages_around_it(client, article, monkeypatch):
+    for number in range(12):
+        make_vendor(f"Plus-Anbieter {number} GmbH", plus=True)
+    url = article.get_absolute_url()
+    monkeypatch.setattr(ads_tags, "plus_turn", lambda: 1)
+    client.get(url)
+    before = client.get(url)
+
+    monkeypatch.setattr(ads_tags, "plus_turn", lambda: 2)
+    after = client.get(url)
+
+    assert (before["X-Cache"], after["X-Cache"]) == ("hit", "hit")
+    assert plus_box(after.content.decode()) != plus_box(before.content.decode())
+    assert after["ETag"] != before["ETag"]  # a reader asking again gets the new box
 
 
 def test_errors_are_not_cached(client):
@@ -228,6 +238,12 @@ def test_two_app_processes_share_the_cache_and_both_see_a_change_at_once(two_app
         status, _cache, html = fetch(port, url)
         assert status == 200
         assert "Zweite Fassung des Vorspanns." in html
+
+    # A fragment: the page stays cached, the "Aktuelle Meldungen" box is new in both.
+    make_article(section=article.section, headline="Soeben veröffentlicht")
+    for port in (first, second):
+        assert fetch(port, url)[1] == "hit"
+        assert "Soeben veröffentlicht" in fetch(port, url)[2]
 
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
 

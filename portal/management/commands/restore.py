@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.lib import topics
 from portal.postgres import run_pg_tool
 
 
@@ -35,6 +36,9 @@ class Command(BaseCommand):
         run_pg_tool(
             "pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", str(dump)
         )
+        # The page cache's parts are kept under topic versions, which the
+        # backup's database counts from its own numbers again.
+        topics.renew_all()
         if media.exists():
             with tarfile.open(media) as archive:
                 archive.extractall(settings.MEDIA_ROOT, filter="data")

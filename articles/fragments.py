@@ -1,0 +1,61 @@
+"""The parts of reader pages that articles draws for many pages at once.
+
+Fragments of the page cache (portal.lib.pagecache, registered in
+articles.apps), each cached once under its own topics: publishing renews
+the "Aktuelle Meldungen" box and the section's related list, not every
+page that shows them.
+"""
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+
+from articles.models import Article
+from articles.search import build_query
+
+LATEST_COUNT = 8
+RELATED_COUNT = 5
+VENDOR_ARTICLES = 10
+
+
+def latest_box(request):
+    """Aktuelle Meldungen: the newest articles of the whole site (topic ``front``)."""
+    latest = Article.objects.published().only("pk", "slug", "kicker", "headline", "publish_at")
+    return render_to_string(
+        "articles/includes/latest_box.html", {"latest_articles": latest[:LATEST_COUNT]}
+    )
+
+
+def related(request, section_id, article_pk):
+    """The newest other articles of the section, below an article (topic ``top:<section>``)."""
+    articles = list(
+        Article.objects.published()
+        .for_listing()
+        .filter(section_id=section_id)
+        .exclude(pk=article_pk)[:RELATED_COUNT]
+    )
+    return render_to_string("articles/includes/related.html", {"related": articles})
+
+
+def articles_about(vendor_pk, mention_name, limit=VENDOR_ARTICLES):
+    """Visible articles linked to the IT-Guide vendor or naming it, newest first (one query).
+
+    Linked: the editors chose the vendor on the article. Naming: the vendor's
+    name without its legal form ("con terra", not "con terra GmbH") as a
+    phrase in the text. A vendor's name is rare in the archive, so the
+    phrase is looked up in the whole index at once, not in date windows as
+    the search page does for common words.
+    """
+    linked = Article.vendors.through.objects.filter(vendor_id=vendor_pk).values("article_id")
+    named = build_query('"{}"'.format(mention_name.replace('"', " ")))
+    return list(
+        Article.objects.published()
+        .for_listing()
+        .filter(Q(pk__in=linked) | Q(search_vector=named))
+        .order_by("-publish_at", "-id")[:limit]
+    )
+
+
+def vendor_articles(request, vendor_pk, mention_name, vendor_name):
+    """Our articles about an IT-Guide vendor, on its profile (topic ``articles``)."""
+    context = {"articles": articles_about(vendor_pk, mention_name), "vendor_name": vendor_name}
+    return render_to_string("articles/includes/vendor_articles.html", context)
