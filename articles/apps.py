@@ -16,10 +16,13 @@ class ArticlesConfig(AppConfig):
         # when one of the newest articles changes, "top:<id>" for a section's
         # newest, "articles" for any article; scheduled ones when their time comes.
         pagecache.fragment("latest-box", topics=("front",), render=fragments.latest_box)
+        # Kept once per section, put under each article without that article.
         pagecache.fragment(
             "related",
             topics=lambda section_id, pk: (f"top:{section_id}", "sections", "pictures"),
             render=fragments.related,
+            shared=lambda section_id, pk: (section_id,),
+            finish=fragments.related_without,
         )
         pagecache.fragment(
             "vendor-articles",

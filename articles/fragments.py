@@ -25,15 +25,36 @@ def latest_box(request):
     )
 
 
-def related(request, section_id, article_pk):
-    """The newest other articles of the section, below an article (topic ``top:<section>``)."""
+def related(request, section_id):
+    """The section's newest articles, kept once per section (topic ``top:<section>``).
+
+    One more than the list shows: below one of them, that one is left out
+    (``related_without``). Each teaser is rendered once.
+    """
     articles = list(
         Article.objects.published()
         .for_listing()
-        .filter(section_id=section_id)
-        .exclude(pk=article_pk)[:RELATED_COUNT]
+        .filter(section_id=section_id)[: RELATED_COUNT + 1]
     )
-    return render_to_string("articles/includes/related.html", {"related": articles})
+    if not articles:
+        return None
+    heading, end = render_to_string(
+        "articles/includes/related.html", {"section": articles[0].section}
+    ).split("<!--teasers-->")
+    teasers = [
+        (article.pk, render_to_string("includes/teaser.html", {"article": article, "level": 3}))
+        for article in articles
+    ]
+    return heading, teasers, end
+
+
+def related_without(kept, section_id, article_pk):
+    """Below an article: the newest others of its section."""
+    if kept is None:
+        return ""
+    heading, teasers, end = kept
+    others = [html for pk, html in teasers if pk != article_pk][:RELATED_COUNT]
+    return heading + "".join(others) + end if others else ""
 
 
 def articles_about(vendor_pk, mention_name, limit=VENDOR_ARTICLES):

@@ -59,13 +59,15 @@ _local = OrderedDict()
 class Fragment:
     """A part many pages share: its topics and how to render it, given its arguments."""
 
-    def __init__(self, name, topics, render, variant=None):
+    def __init__(self, name, topics, render, variant=None, shared=None, finish=None):
         self.name, self.render, self.variant = name, render, variant
         self.topics = topics if callable(topics) else lambda *args: topics
+        self.shared = shared or (lambda *args: args)
+        self.finish = finish or (lambda value, *args: value)
 
     def key(self, args, versions):
         variant = self.variant() if self.variant else ""
-        text = f"{self.name}|{args!r}|{versions}|{variant}"
+        text = f"{self.name}|{self.shared(*args)!r}|{versions}|{variant}"
         return "fragment:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -76,14 +78,19 @@ _fragments = {}
 _shared_topics = dict.fromkeys(EVERY_PAGE)
 
 
-def fragment(name, *, topics, render, variant=None):
+def fragment(name, *, topics, render, variant=None, shared=None, finish=None):
     """Register a fragment.
 
     ``topics``: the topics its content depends on, a tuple or
     ``topics(*args)``; ``render(request, *args)``: its HTML; ``variant()``: a
     value that also renews it (the Plus box's turn).
+
+    A fragment that differs a little from page to page can be kept once for
+    many: ``shared(*args)`` gives the arguments it is rendered and kept with,
+    ``finish(value, *args)`` makes each page's HTML from the kept value (the
+    related list: kept per section, without the article it stands under).
     """
-    _fragments[name] = Fragment(name, topics, render, variant)
+    _fragments[name] = Fragment(name, topics, render, variant, shared, finish)
     if not callable(topics):
         _shared_topics.update(dict.fromkeys(topics))
 
@@ -274,7 +281,8 @@ def _fill(request, fragments):
     new = {}
     for key, (name, args) in zip(keys, fragments, strict=True):
         if key not in found:
-            found[key] = new[key] = _fragments[name].render(request, *args)
+            fragment = _fragments[name]
+            found[key] = new[key] = fragment.render(request, *fragment.shared(*args))
     if new:
         cache.set_many(new, CACHE_SECONDS)
     for key in keys:
@@ -282,7 +290,10 @@ def _fill(request, fragments):
         _local.move_to_end(key)
     while len(_local) > _LOCAL_SIZE:
         _local.popitem(last=False)
-    return [(key, found[key]) for key in keys]
+    return [
+        (key, _fragments[name].finish(found[key], *args))
+        for key, (name, args) in zip(keys, fragments, strict=True)
+    ]
 
 
 class ReaderPageCacheMiddleware:
