@@ -13,13 +13,16 @@ class ArticlesConfig(AppConfig):
         from portal.lib import pagecache
 
         # Topics are counted by articles' triggers (migration 0017): "front"
-        # when one of the newest articles changes, "top:<id>" for a section's
-        # newest, "articles" for any article; scheduled ones when their time comes.
+        # when one of the newest articles changes, "top" when one of a
+        # section's newest does, "articles" for any article; scheduled ones
+        # when their time comes.
         pagecache.fragment("latest-box", topics=("front",), render=fragments.latest_box)
-        # Kept once per section, put under each article without that article.
+        # Kept once per section, put under each article without that article;
+        # "top" is read with every page's versions (one topic for all sections:
+        # a publication renews a dozen small lists, and no page needs a second query).
         pagecache.fragment(
             "related",
-            topics=lambda section_id, pk: (f"top:{section_id}", "sections", "pictures"),
+            topics=("top", "sections", "pictures"),
             render=fragments.related,
             shared=lambda section_id, pk: (section_id,),
             finish=fragments.related_without,

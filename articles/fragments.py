@@ -26,7 +26,7 @@ def latest_box(request):
 
 
 def related(request, section_id):
-    """The section's newest articles, kept once per section (topic ``top:<section>``).
+    """The section's newest articles, kept once per section (topic ``top``).
 
     One more than the list shows: below one of them, that one is left out
     (``related_without``). Each teaser is rendered once.

@@ -15,3 +15,12 @@ class PortalAdminConfig(admin_apps.AdminConfig):
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from portal import fragments
+        from portal.lib import pagecache
+
+        pagecache.fragment("site-nav", topics=("sections",), render=fragments.site_nav)
+        pagecache.fragment(
+            "site-footer", topics=(), render=fragments.site_footer, variant=fragments.this_year
+        )

@@ -39,7 +39,7 @@ def home(request):
     blocks = [
         (section, by_section[section.pk]) for section in sections if section.pk in by_section
     ]
-    context = {"lead": lead, "section_blocks": blocks, "nav_sections": sections}
+    context = {"lead": lead, "section_blocks": blocks}
     return render(request, "portal/home.html", context)
 
 

@@ -16,8 +16,9 @@ OLD_TRIGGERS = (
 # Every topic an article belongs to, as it is now: its page, its section's
 # and tags' lists, its month in the archive, search and sitemaps
 # ("articles"), and the home page, "Aktuelle Meldungen" and the feeds
-# ("front") while it is among the newest 60 or featured; "top:<section>"
-# (the related list below articles) while it is among its section's newest 6.
+# ("front") while it is among the newest 60 or featured; "top" (the related
+# lists below articles, one per section) while it is among its section's
+# newest 6.
 TOPICS_OF = f"""
 CREATE OR REPLACE FUNCTION articles_topics_of(a articles_article) RETURNS text[]
 LANGUAGE plpgsql STABLE AS $$
@@ -50,7 +51,7 @@ BEGIN
         WHERE section_id = a.section_id AND status = 'published'
           AND publish_at <= now() AND publish_at > a.publish_at
         LIMIT 6) AS newer) < 6 THEN
-        topics := topics || ARRAY['top:' || a.section_id, 'front'];
+        topics := topics || ARRAY['top', 'front'];
     END IF;
     RETURN topics;
 END $$;
@@ -70,7 +71,7 @@ ARTICLE = """
         -- Scheduled: the lists it joins renew when its time comes, with no write.
         IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
             PERFORM portal_touch_at(
-                articles_topics_of(NEW) || ARRAY['archive', 'front', 'top:' || NEW.section_id],
+                articles_topics_of(NEW) || ARRAY['archive', 'front', 'top'],
                 NEW.publish_at
             );
         END IF;

@@ -1,10 +1,14 @@
 """The article page, its print view and PDF, and the preview of unpublished articles."""
 
+import datetime
+import threading
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.db import connections
+from django.db.models.query import get_related_populators
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,6 +22,58 @@ from django.views.generic import DetailView
 from articles.models import Article
 from portal.lib import pdf
 from portal.lib.pagecache import CACHE_SECONDS, reader_page, topic_versions
+
+
+class PageQuery:
+    """The article page's query, built and compiled once per thread.
+
+    Building and compiling it through the ORM cost a page that the cache
+    does not have 1.5 ms of its 9; PostgreSQL answers it in a fraction of
+    that. Only the article's id and the moment differ between requests: they
+    are compiled as stand-ins and put in when it runs.
+    """
+
+    _PK = -424242
+    _NOW = datetime.datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=datetime.UTC)
+    _threads = threading.local()
+
+    def __init__(self):
+        queryset = Article.objects.for_page().published(at=self._NOW).filter(pk=self._PK)
+        self.compiler = queryset.query.get_compiler(using=queryset.db)
+        self.sql, self.params = self.compiler.as_sql()
+        select, klass_info = self.compiler.select, self.compiler.klass_info
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.fields = (first, last)
+        self.init_list = [column[0].target.attname for column in select[first:last]]
+        self.populators = get_related_populators(klass_info, select, queryset.db)
+        self.db = queryset.db
+
+    @classmethod
+    def visible(cls, pk):
+        """The visible article ``pk`` with all the page shows of it, or None."""
+        query = getattr(cls._threads, "query", None)
+        if query is None:
+            query = cls._threads.query = cls()
+        return query.run(pk, timezone.now())
+
+    def run(self, pk, now):
+        params = [
+            pk if value == self._PK else now if value == self._NOW else value
+            for value in self.params
+        ]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        (row,) = self.compiler.results_iter([[row]])
+        first, last = self.fields
+        article = Article.from_db(self.db, self.init_list, row[first:last])
+        for populator in self.populators:
+            populator.populate(row, article)
+        for name, position in self.compiler.annotation_col_map.items():
+            setattr(article, name, row[position])
+        return article
 
 
 def article_page_context(request, article):
@@ -88,8 +144,11 @@ class ArticleDetailView(DetailView):
 
     context_object_name = "article"
 
-    def get_queryset(self):
-        return Article.objects.published().for_page()
+    def get_object(self, queryset=None):
+        article = PageQuery.visible(self.kwargs["pk"])
+        if article is None:
+            raise Http404(_("Diesen Artikel gibt es nicht oder nicht mehr."))
+        return article
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -140,7 +199,9 @@ def article_pdf(request, pk, slug):
         if data is not None:
             return pdf_response(data, slug, known["hash"], known["modified"], cached=True)
 
-    article = get_object_or_404(Article.objects.published().for_page(), pk=pk)
+    article = PageQuery.visible(pk)
+    if article is None:
+        raise Http404(_("Diesen Artikel gibt es nicht oder nicht mehr."))
     if slug != article.slug:
         return redirect(article.get_pdf_url(), permanent=True)
     html = render_to_string("articles/article_pdf.html", print_context(request, article), request)
