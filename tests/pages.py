@@ -10,6 +10,6 @@ def main_content(response):
 def warm_shared_fragments(client):
     """Open one page first, as a reader would: what every page shows around its
     content (navigation, "Aktuelle Meldungen", ad places, Plus box) is then
-    cached until the content changes. A 404 page has all of it and is never
+    cached until their topics change. A 404 page has all of it and is never
     cached itself."""
     client.get("/diese-seite-gibt-es-nicht/")
