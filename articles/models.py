@@ -215,6 +215,9 @@ class Article(TagsInOrder, LinksInOrder, models.Model):
             # Back office: all statuses, latest first; and the list's filters.
             models.Index(fields=["-publish_at"], name="article_publish_at_idx"),
             models.Index(fields=["status", "-publish_at"], name="article_status_idx"),
+            # The kind filter: interviews are 3 % of the archive; without it the
+            # list's count read the whole table (p95 372 ms at 200,000 articles).
+            models.Index(fields=["kind", "-publish_at", "-id"], name="article_kind_idx"),
             models.Index(
                 fields=["-publish_at"], name="article_featured_any_idx", condition=Q(featured=True)
             ),

@@ -8,7 +8,14 @@ run through the search page with Django's test client, in this process; the
 table gives the SQL time (as Django measured it) and the whole page time, p50
 and p95, with the ratio of the page to a plain article page measured in the
 same run.
-Targets: p95 under 50 ms in the database and under 150 ms for the page.
+
+Every run is cold: the client carries a session cookie, so the page cache
+serves nothing and every run searches (as for a reader whose query nobody
+asked before). PostgreSQL keeps its buffers between runs, as it would between
+different readers. The "cache" column counts the runs the page cache
+answered: it must be 0, or the row measures the cache, not search; a second
+table shows the cached path, labelled as such.
+Targets: p95 under 50 ms in the database and under 150 ms for the page (cold).
 """
 
 import argparse
@@ -52,18 +59,20 @@ QUERIES = [
 
 
 def measure(client, connection, runs, params):
+    """(database ms, page ms, runs the page cache answered, last response) per run."""
     from django.test.utils import CaptureQueriesContext
 
-    db_times, page_times = [], []
-    client.get("/suche/", params)  # warm
+    db_times, page_times, cached = [], [], 0
+    client.get("/suche/", params)  # the process warm (templates, code), not the answer
     for _ in range(runs):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.get("/suche/", params)
             page_times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (params, response.status_code)
+        cached += response.get("X-Cache") == "hit"
         db_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
-    return db_times, page_times, response
+    return db_times, page_times, cached, response
 
 
 def p95(values):
@@ -83,7 +92,12 @@ def main():
 
     ensure_articles(args.articles)
     total = Article.objects.count()
+    from django.conf import settings
+
     client = Client()
+    # A session cookie: the reader-page cache steps aside, every run searches.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "bench-search-cold"
+    reader = Client()  # no cookie: the cached path, for the second table
     article = Article.objects.published().first()
     client.get(article.get_absolute_url())
     base = statistics.median(
@@ -91,15 +105,18 @@ def main():
     )
 
     print(f"{total} articles; {args.runs} runs per query; article page p50 {base:.1f} ms\n")
+    print("cold: every run searches (the page cache bypassed)")
     print(
-        f"{'query':52} {'hits':>6} {'db p50':>7} {'db p95':>7} {'page p50':>9} {'page p95':>9} {'×page':>6}"
+        f"{'query':52} {'hits':>6} {'db p50':>7} {'db p95':>7} {'page p50':>9} {'page p95':>9}"
+        f" {'×page':>6} {'cache':>5}"
     )
-    all_db, all_page = [], []
+    all_db, all_page, all_cached = [], [], 0
     for text, filters in QUERIES:
         params = {"q": text, **filters}
-        db_times, page_times, response = measure(client, connection, args.runs, params)
+        db_times, page_times, cached, response = measure(client, connection, args.runs, params)
         all_db += db_times
         all_page += page_times
+        all_cached += cached
         html = response.content.decode()
         counted = re.search(r"(?:Mehr als )?([\d.]+) Treffer", html)
         hits = (">" if "Mehr als" in html else "") + (counted.group(1) if counted else "?")
@@ -107,17 +124,38 @@ def main():
         print(
             f"{label[:52]:52} {hits:>6} {statistics.median(db_times):>7.1f} {p95(db_times):>7.1f}"
             f" {statistics.median(page_times):>9.1f} {p95(page_times):>9.1f}"
-            f" {statistics.median(page_times) / base:>6.1f}"
+            f" {statistics.median(page_times) / base:>6.1f} {cached:>5}"
         )
     wrong = [text for text, filters in QUERIES if not finds_what_a_full_scan_finds(text, filters)]
     if wrong:
         print(f"\nWRONG RESULTS (differ from a full scan) for: {', '.join(wrong)}")
     db95, page95 = p95(all_db), p95(all_page)
     print(
-        f"\nall queries: database p95 {db95:.1f} ms (target < {DB_TARGET_MS}),"
-        f" page p95 {page95:.1f} ms (target < {PAGE_TARGET_MS})"
+        f"\nall queries, cold: database p95 {db95:.1f} ms (target < {DB_TARGET_MS}),"
+        f" page p95 {page95:.1f} ms (target < {PAGE_TARGET_MS});"
+        f" {all_cached} of {len(all_page)} runs answered by the page cache (must be 0)"
     )
-    return 0 if db95 < DB_TARGET_MS and page95 < PAGE_TARGET_MS and not wrong else 1
+    cached_path(reader, connection, args.runs)
+    return (
+        0
+        if db95 < DB_TARGET_MS and page95 < PAGE_TARGET_MS and not wrong and not all_cached
+        else 1
+    )
+
+
+def cached_path(reader, connection, runs):
+    """The same queries as a reader without a session gets them: from the page cache."""
+    db_times, page_times, cached = [], [], 0
+    for text, filters in QUERIES:
+        db, page, hits, _response = measure(reader, connection, runs, {"q": text, **filters})
+        db_times += db
+        page_times += page
+        cached += hits
+    print(
+        f"cached path (not search; the page cache's cost): page p50"
+        f" {statistics.median(page_times):.1f} ms, p95 {p95(page_times):.1f} ms, database p95"
+        f" {p95(db_times):.1f} ms; {cached} of {len(page_times)} runs were cache hits"
+    )
 
 
 def finds_what_a_full_scan_finds(text, filters):

@@ -284,7 +284,11 @@ def measure(port, path, seconds=SECONDS, connections=CONNECTIONS, rotate=None):
             get(port, path)
         status, body = get(port, path)
         paths = [path]
+    log = VAR / f"gunicorn-{port}.log"
+    since = log.stat().st_size if log.exists() else 0
     rate, p50, p99, requests, errors = drive(port, paths, seconds, connections)
+    time.sleep(0.5)  # the access log is written after each response
+    served = newsroom.cache_figures(log, since)
     if rotate and requests >= len(rotate):
         print(
             f"  note: {requests} requests, {len(rotate) - 1} different pages; "
@@ -297,7 +301,16 @@ def measure(port, path, seconds=SECONDS, connections=CONNECTIONS, rotate=None):
         "bytes": len(body),
         "status": status,
         "errors": errors,
+        # What the page cache answered (from the access log's X-Cache), so a
+        # row can say whether it timed the cache or the work it names.
+        "cache": served,
     }
+
+
+def hit_share(counts):
+    """The share of responses the page cache answered; "-" where no response is cacheable."""
+    served = counts["hit"] + counts["miss"]
+    return f"{counts['hit'] / served:.0%}" if served else "-"
 
 
 def newsroom_phase(floor):
@@ -343,7 +356,7 @@ def main():
     )
 
     rows = {}
-    with gunicorn(PORT, env) as server:
+    with gunicorn(PORT, env, access_log=True) as server:
         rows["floor"] = measure(PORT, "/bench/floor/")
         rows["static file"] = measure(PORT, static)
         static_headers = headers(PORT, static, {"Accept-Encoding": "gzip, br"})
@@ -355,13 +368,13 @@ def main():
         memory_before = worker_memory(server)
         mixed = drive(PORT, list(urls.values()), MIXED_SECONDS, 64)
         memory_after = worker_memory(server)
-    with gunicorn(UNCACHED_PORT, server_env(BENCH_CACHE="off")):
+    with gunicorn(UNCACHED_PORT, server_env(BENCH_CACHE="off"), access_log=True):
         rows["article, cache off"] = measure(UNCACHED_PORT, urls["article"])
 
     floor = rows["floor"]["rps"]
     print(
         f"\n{'page':<20} {'req/s':>7} {'× floor':>8} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'SQL miss':>8} {'SQL hit':>7} {'SQL cold':>8} {'bytes':>8}"
+        f"{'SQL miss':>8} {'SQL hit':>7} {'SQL cold':>8} {'bytes':>8} {'cache hits':>10}"
     )
     for name, row in rows.items():
         sql = queries.get(name.removesuffix(", cache off"), ("", "", ""))
@@ -379,7 +392,8 @@ def main():
         )
         print(
             f"{name:<20} {row['rps']:>7.0f} {row['rps'] / floor:>8.2f} {row['p50']:>7.1f} "
-            f"{row['p99']:>7.1f} {sql[0]!s:>8} {sql[1]!s:>7} {sql[2]!s:>8} {row['bytes']:>8}{flag}"
+            f"{row['p99']:>7.1f} {sql[0]!s:>8} {sql[1]!s:>7} {sql[2]!s:>8} {row['bytes']:>8}"
+            f" {hit_share(row['cache']):>10}{flag}"
         )
     rate, p50, p99, requests, errors = mixed
     print(
