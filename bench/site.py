@@ -182,12 +182,17 @@ def wrk(port, paths, seconds, connections):
     """(requests/s, p50 ms, p99 ms, requests, errors) from wrk, rotating through ``paths``."""
     script = VAR / "paths.lua"
     quoted = ", ".join(json.dumps(p) for p in paths)
+    threads = min(2, connections)
+    # Each wrk thread has its own Lua state: without an offset per thread all
+    # would ask for the same addresses in the same order, and a rotation of
+    # pages "never cached" would be half cache hits.
     script.write_text(
-        f"local paths = {{{quoted}}}\nlocal i = 0\n"
-        "request = function()\n  i = i + 1\n"
+        f"local paths = {{{quoted}}}\nlocal started = 0\n"
+        "function setup(thread)\n  thread:set('id', started)\n  started = started + 1\nend\n"
+        "local i = nil\n"
+        "request = function()\n  i = (i or id) + " + str(threads) + "\n"
         '  return wrk.format("GET", paths[(i % #paths) + 1], {["Host"] = "' + HOST + '"})\nend\n'
     )
-    threads = min(2, connections)
     out = subprocess.run(
         [
             "wrk",
