@@ -28,6 +28,7 @@ import hashlib
 import re
 import secrets
 from collections import OrderedDict
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,6 +45,29 @@ CACHE_SECONDS = 24 * 3600
 
 # What every reader page shows: the navigation of the sections.
 EVERY_PAGE = ("sections",)
+
+
+def _release():
+    """A digest of the code and templates that render pages: a deploy starts new keys.
+
+    Topic versions say when content changed, not when the code that renders
+    it did; without this a deploy would serve pages of the old templates
+    until their topics change. PORTAL_RELEASE (e.g. the commit) overrides it.
+    """
+    if getattr(settings, "PORTAL_RELEASE", ""):
+        return settings.PORTAL_RELEASE
+    base = Path(settings.BASE_DIR)
+    skip = {".venv", ".git", "var", "tests", "bench", "media", "node_modules", "staticfiles"}
+    digest = hashlib.sha256()
+    tops = sorted(path for path in base.iterdir() if path.is_dir() and path.name not in skip)
+    for path in sorted(file for top in tops for file in top.rglob("*")):
+        if path.suffix in {".py", ".html", ".txt", ".xml"}:
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_RELEASE = _release()
 
 # Placeholders for fragments in a page being rendered; the nonce keeps page
 # content (an article body, say) from ever posing as one.
@@ -67,7 +91,7 @@ class Fragment:
 
     def key(self, args, versions):
         variant = self.variant() if self.variant else ""
-        text = f"{self.name}|{self.shared(*args)!r}|{versions}|{variant}"
+        text = f"{_RELEASE}|{self.name}|{self.shared(*args)!r}|{versions}|{variant}"
         return "fragment:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -208,8 +232,10 @@ def cached_response(request, render, params, topics, variant="", assemble=False)
     so a reader or proxy asking again gets a 304 without any template.
     """
     identity = _keep_params(request, params)
-    key = "page:" + hashlib.sha256(identity.encode()).hexdigest()
+    key = "page:" + hashlib.sha256(f"{_RELEASE}|{identity}".encode()).hexdigest()
     entry = cache.get(key)
+    if entry is not None and any(name not in _fragments for name, _args in entry["fragments"]):
+        entry = None  # kept by another release that had other fragments
     fragments = entry["fragments"] if entry else ()
     wanted = [*topics, *(t for name, args in fragments for t in _fragments[name].topics(*args))]
     topic_versions(request, wanted)  # one query for the page and its fragments

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ads import fragments as ads_tags
 from articles.models import Article
+from portal.lib import pagecache
 from portal.settings import BASE_DIR
 from tests.conftest import logged_in
 from tests.factories import make_article, make_campaign, make_section, make_vendor
@@ -248,3 +249,13 @@ def test_two_app_processes_share_the_cache_and_both_see_a_change_at_once(two_app
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
 
     assert fetch(first, url)[0] == fetch(second, url)[0] == 404
+
+
+def test_a_deploy_with_other_templates_or_code_starts_with_new_pages(client, article, monkeypatch):
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+
+    monkeypatch.setattr(pagecache, "_RELEASE", "the-next-release")
+
+    assert client.get(url)["X-Cache"] == "miss"
