@@ -128,12 +128,6 @@ def versions(topics, now):
         return tuple(row[0] for row in cursor.fetchall())
 
 
-def touch(*topics):
-    """Count a change to ``topics`` that no table shows (with the caller's transaction)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT portal_touch(%s::text[])", [list(topics)])
-
-
 def renew_all():
     """Change every version to one never seen, as after a restore of the database.
 
