@@ -40,16 +40,29 @@ CREATE TABLE IF NOT EXISTS {WRITES} (
     writes bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (topic, backend)
 );
+ALTER TABLE {WRITES} ADD COLUMN IF NOT EXISTS stamp timestamptz;
 CREATE TABLE IF NOT EXISTS {DUE} (
     topic text NOT NULL,
     due timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS {DUE}_idx ON {DUE} (topic, due);
+-- A topic is counted once per statement: readers only look between
+-- statements. Counting every row would update one row ("articles") once
+-- per article of an import; within a transaction those versions cannot be
+-- pruned, each update walks all earlier ones, and an import of 10,000
+-- articles took minutes instead of a second. ``stamp`` (when the client's
+-- statement began) marks the row this backend's statement already counted.
 CREATE OR REPLACE FUNCTION portal_touch(topics text[]) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO {WRITES} (topic, backend, writes)
-    SELECT DISTINCT topic, pg_backend_pid(), 1 FROM unnest(topics) AS topic
-    WHERE topic IS NOT NULL
-    ON CONFLICT (topic, backend) DO UPDATE SET writes = {WRITES}.writes + 1;
+    INSERT INTO {WRITES} (topic, backend, writes, stamp)
+    SELECT DISTINCT t.topic, pg_backend_pid(), 1, statement_timestamp()
+    FROM unnest(topics) AS t(topic)
+    WHERE t.topic IS NOT NULL AND NOT EXISTS (
+        SELECT FROM {WRITES} w
+        WHERE w.topic = t.topic AND w.backend = pg_backend_pid()
+          AND w.stamp = statement_timestamp()
+    )
+    ON CONFLICT (topic, backend)
+    DO UPDATE SET writes = {WRITES}.writes + 1, stamp = EXCLUDED.stamp;
 $$;
 CREATE OR REPLACE FUNCTION portal_touch_at(topics text[], moment timestamptz)
 RETURNS void LANGUAGE sql AS $$

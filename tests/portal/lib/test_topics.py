@@ -190,3 +190,25 @@ def test_compacting_keeps_every_version(archive):
     assert version(*names) == before
     assert rows_before > 0
     assert output.getvalue().startswith("Zählzeilen:")
+
+
+@pytest.mark.django_db
+def test_an_import_counts_each_topic_once_per_statement_and_every_statement_counts():
+    section = make_section()
+    before = version("articles", f"section:{section.slug}")
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            headline=f"Import {n}", slug=f"import-{n}", section=section,
+            status="published", publish_at=now - datetime.timedelta(days=n),
+        )
+        for n in range(1, 301)
+    )  # fmt: skip
+    # One statement, 300 rows: each topic moved once, not 300 times (a row
+    # updated 300 times in one transaction is what made imports quadratic).
+    after_import = version("articles", f"section:{section.slug}")
+    assert after_import == tuple(v + 1 for v in before)
+    # A later statement in the same transaction counts again: a reader
+    # between the two must not keep what the first one left.
+    Article.objects.filter(slug="import-1").update(headline="Import eins")
+    assert version("articles")[0] == after_import[0] + 1
