@@ -52,7 +52,9 @@ CREATE INDEX IF NOT EXISTS {DUE}_idx ON {DUE} (topic, due);
 -- pruned, each update walks all earlier ones, and an import of 10,000
 -- articles took minutes instead of a second. ``stamp`` (when the client's
 -- statement began) marks the row this backend's statement already counted.
-CREATE OR REPLACE FUNCTION portal_touch(topics text[]) RETURNS void LANGUAGE sql AS $$
+-- (PL/pgSQL, not SQL: an SQL function's INSERT is planned again on every call.)
+CREATE OR REPLACE FUNCTION portal_touch(topics text[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO {WRITES} (topic, backend, writes, stamp)
     SELECT DISTINCT t.topic, pg_backend_pid(), 1, statement_timestamp()
     FROM unnest(topics) AS t(topic)
@@ -63,7 +65,7 @@ CREATE OR REPLACE FUNCTION portal_touch(topics text[]) RETURNS void LANGUAGE sql
     )
     ON CONFLICT (topic, backend)
     DO UPDATE SET writes = {WRITES}.writes + 1, stamp = EXCLUDED.stamp;
-$$;
+END $$;
 CREATE OR REPLACE FUNCTION portal_touch_at(topics text[], moment timestamptz)
 RETURNS void LANGUAGE sql AS $$
     INSERT INTO {DUE} (topic, due)
@@ -115,12 +117,8 @@ def topic_trigger(table, function, body):
     """
     forward = (
         _SETUP
+        + trigger_function(function, body)
         + f"""
-CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-{body}
-    RETURN NULL;
-END $$;
 DROP TRIGGER IF EXISTS {function} ON {table};
 CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE ON {table}
     FOR EACH ROW EXECUTE FUNCTION {function}();
@@ -130,6 +128,17 @@ CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE ON {table}
         f"DROP TRIGGER IF EXISTS {function} ON {table};\nDROP FUNCTION IF EXISTS {function}();"
     )
     return migrations.RunSQL(forward, backward)
+
+
+def trigger_function(function, body):
+    """The SQL that (re)defines the function of a ``topic_trigger``, as to change its body."""
+    return f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+{body}
+    RETURN NULL;
+END $$;
+"""
 
 
 def versions(topics, now):
