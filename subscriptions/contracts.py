@@ -12,11 +12,20 @@ from subscriptions.models import Subscriber, Subscription
 
 
 def running_q(day=None):
-    """Contracts that are delivered on ``day``: not ended, not withdrawn."""
+    """Contracts that run on ``day``: not ended, not withdrawn, accepted or not."""
     day = day or timezone.localdate()
     return Q(status__in=[Subscription.Status.PENDING, Subscription.Status.ACTIVE]) | Q(
         status=Subscription.Status.CANCELLED, ends_on__gte=day
     )
+
+
+def delivered_q(day=None):
+    """Contracts that are delivered on ``day``: running, and accepted by staff.
+
+    Staff accept an order (Subscription.accept); until then it sends
+    nothing to anyone's door.
+    """
+    return running_q(day) & Q(accepted_at__isnull=False)
 
 
 @dataclass(frozen=True)
