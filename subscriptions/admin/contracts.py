@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from subscriptions.admin import export
 from subscriptions.contracts import delivered_q, running_q
-from subscriptions.models import Effect, Plan, Subscriber, Subscription
+from subscriptions.models import AddressChange, Effect, Plan, Subscriber, Subscription
 
 
 @admin.register(Plan)
@@ -42,6 +42,25 @@ class SubscriptionInline(admin.TabularInline):
         return False
 
 
+class AddressChangeInline(admin.TabularInline):
+    """Addresses from this customer's orders that staff have yet to decide on, or did."""
+
+    model = AddressChange
+    extra = 0
+    fields = ["created_at", "address_line", "status", "decided_at"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = _("Adressänderungen aus Bestellungen")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Anschrift aus der Bestellung"))
+    def address_line(self, obj):
+        return obj.address_line
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     list_display = ["customer_number", "name", "organisation", "email", "postcode", "city"]
@@ -57,7 +76,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "city",
         "created_at",
     ]
-    inlines = [SubscriptionInline]
+    inlines = [SubscriptionInline, AddressChangeInline]
     show_full_result_count = False
 
 

@@ -134,7 +134,8 @@ class Subscription(models.Model):
     # Staff accepted the contract (Subscription.accept): only from then on is
     # it delivered, that is, in the mailing house's list (contracts.delivered_q).
     accepted_at = models.DateTimeField(_("Angenommen am"), null=True, blank=True)
-    # The order form's one-time key: an order sent twice is one contract.
+    # The order form's one-time key, on contracts ordered before an order
+    # waited for its e-mail address; newer ones have their Order (.order).
     submission = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
