@@ -160,7 +160,7 @@ def ensure_subscribers(count):
             begun = today - datetime.timedelta(days=rng.randint(0, 3000))
             contract = Subscription.agreed(
                 subscriber, rng.choice(plans), concluded_on=begun, starts_on=begun,
-                status=Subscription.Status.ACTIVE,
+                status=Subscription.Status.ACTIVE, accepted_at=timezone.now(),
             )  # fmt: skip
             contracts.append(contract)
         Subscription.objects.bulk_create(contracts, batch_size=5000)

@@ -1,22 +1,29 @@
-"""Contracts: an order that makes one, which are delivered, which a declaration means."""
+"""Contracts: which run, which are delivered, which a declaration means."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from subscriptions import mail
-from subscriptions.models import Subscriber, Subscription
+from subscriptions.models import Subscription
 
 
 def running_q(day=None):
-    """Contracts that are delivered on ``day``: not ended, not withdrawn."""
+    """Contracts that run on ``day``: not ended, not withdrawn, accepted or not."""
     day = day or timezone.localdate()
     return Q(status__in=[Subscription.Status.PENDING, Subscription.Status.ACTIVE]) | Q(
         status=Subscription.Status.CANCELLED, ends_on__gte=day
     )
+
+
+def delivered_q(day=None):
+    """Contracts that are delivered on ``day``: running, and accepted by staff.
+
+    An order becomes a contract only once its e-mail address confirmed it
+    (subscriptions.orders); staff then accept it (Subscription.accept).
+    Nothing else reaches the mailing house.
+    """
+    return running_q(day) & Q(accepted_at__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -40,40 +47,3 @@ class ContractChoice:
         if self.plan_slug is not None:
             return list(own.filter(plan__slug=self.plan_slug))
         return list(own.exclude(status=Subscription.Status.WITHDRAWN))
-
-
-@transaction.atomic
-def place_order(data, base_url):
-    """A pending contract on today's terms; a known e-mail address keeps its customer account.
-
-    The address on file is not changed by an order (anyone can type any
-    e-mail address): staff see the order's address in the confirmation
-    mail's copy in the outbox.
-    """
-    email = data["email"].strip().lower()
-    subscriber = Subscriber.objects.filter(email=email).first()
-    if subscriber is None:
-        subscriber = Subscriber.objects.create(
-            email=email,
-            **{
-                field: data[field].strip()
-                for field in ("name", "organisation", "street", "postcode", "city")
-            },
-        )
-    subscription = Subscription.agreed(
-        subscriber, data["plan"], ordered_online=True, submission=data["submission"]
-    )
-    subscription.save()
-    mail.queue(
-        email,
-        purpose="order",
-        template="order",
-        context={
-            "subscriber": subscriber,
-            "subscription": subscription,
-            "ordered": data,
-            "withdraw_url": base_url.rstrip("/") + reverse("subscriptions:withdraw"),
-            "manage_url": base_url.rstrip("/") + reverse("subscriptions:manage"),
-        },
-    )
-    return subscription

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -148,7 +149,19 @@ class WithdrawalForm(DeclarationForm):
     submission = SubmissionKey()
 
 
+# The order's confirmation mail goes to whatever address was typed, with the
+# address in it: a line break or control character there could dress up
+# text of a stranger's choosing as ours.
+SINGLE_LINE = RegexValidator(
+    r"[\x00-\x1f\x7f\u2028\u2029]",
+    _("Bitte in einer Zeile angeben, ohne Zeilenumbruch."),
+    inverse_match=True,
+)
+
+
 class OrderForm(forms.Form):
+    """What an order needs; it takes effect once the e-mail address confirms it (orders)."""
+
     plan = forms.ModelChoiceField(
         label=_("Angebot"),
         queryset=Plan.objects.filter(orderable=True),
@@ -156,14 +169,25 @@ class OrderForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Bitte wählen Sie ein Angebot.")},
     )
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=_("Name"), max_length=150, validators=[SINGLE_LINE])
     organisation = forms.CharField(
-        label=_("Behörde oder Organisation"), max_length=150, required=False
+        label=_("Behörde oder Organisation"),
+        max_length=150,
+        required=False,
+        validators=[SINGLE_LINE],
     )
-    email = forms.EmailField(label=_("E-Mail-Adresse"))
-    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        help_text=_(
+            "Dorthin schicken wir einen Link, mit dem Sie die Bestellung bestätigen. "
+            "Erst dann ist sie verbindlich."
+        ),
+    )
+    street = forms.CharField(
+        label=_("Straße und Hausnummer"), max_length=150, validators=[SINGLE_LINE]
+    )
     postcode = forms.CharField(label=_("PLZ"), max_length=5, validators=[POSTCODE])
-    city = forms.CharField(label=_("Ort"), max_length=100)
+    city = forms.CharField(label=_("Ort"), max_length=100, validators=[SINGLE_LINE])
     terms = forms.BooleanField(
         label=_(
             "Ich habe die Bedingungen und die Widerrufsbelehrung gelesen "

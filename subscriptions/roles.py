@@ -14,5 +14,9 @@ ROLES = {
         "subscriptions.view_outgoingmail",
         "subscriptions.change_outgoingmail",
         "subscriptions.view_newsletterconsent",
+        # Orders are records of what was typed; addresses from them are decided on.
+        "subscriptions.view_order",
+        "subscriptions.view_addresschange",
+        "subscriptions.change_addresschange",
     ],
 }

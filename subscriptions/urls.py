@@ -19,6 +19,7 @@ urlpatterns = [
     path("abo/erklaerung/<str:token>/pdf/", declarations.receipt_pdf, name="receipt-pdf"),
     path("abo/bestellen/", order.order, name="order"),
     path("abo/bestellt/", order.ordered, name="ordered"),
+    path("abo/bestellung/<str:signed>/", order.confirm, name="order-confirm"),
     path("newsletter/", newsletter.sign_up, name="newsletter"),
     path("newsletter/bestaetigen/<str:secret>/", newsletter.confirm, name="newsletter-confirm"),
     path(

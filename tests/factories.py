@@ -152,10 +152,13 @@ def make_subscriber(**fields):
 
 
 def make_subscription(subscriber=None, plan=None, **fields):
-    """A running contract on the plan's terms, begun 550 days ago unless told otherwise."""
+    """An accepted running contract on the plan's terms, begun 550 days ago unless told so."""
     start = fields.pop("starts_on", timezone.localdate() - datetime.timedelta(days=550))
     fields.setdefault("concluded_on", start)
     fields.setdefault("status", Subscription.Status.ACTIVE)
+    if fields["status"] != Subscription.Status.PENDING:
+        # Staff accepted it (what running, cancelled and withdrawn contracts went through).
+        fields.setdefault("accepted_at", timezone.now())
     subscription = Subscription.agreed(
         subscriber or make_subscriber(), plan or make_plan(), starts_on=start, **fields
     )

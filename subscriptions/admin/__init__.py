@@ -7,4 +7,4 @@ matched by hand when it found no contract by itself.
 """
 
 # Each module registers its models with the admin site when imported.
-from subscriptions.admin import contracts, declarations, newsletter, outbox  # noqa: F401
+from subscriptions.admin import contracts, declarations, newsletter, orders, outbox  # noqa: F401

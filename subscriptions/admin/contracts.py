@@ -1,13 +1,14 @@
 """Back office for offers, subscribers and their contracts, with the print delivery list."""
 
 from django.contrib import admin
+from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from subscriptions.admin import export
-from subscriptions.contracts import running_q
-from subscriptions.models import Effect, Plan, Subscriber, Subscription
+from subscriptions.contracts import delivered_q, running_q
+from subscriptions.models import AddressChange, Effect, Plan, Subscriber, Subscription
 
 
 @admin.register(Plan)
@@ -41,6 +42,25 @@ class SubscriptionInline(admin.TabularInline):
         return False
 
 
+class AddressChangeInline(admin.TabularInline):
+    """Addresses from this customer's orders that staff have yet to decide on, or did."""
+
+    model = AddressChange
+    extra = 0
+    fields = ["created_at", "address_line", "status", "decided_at"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = _("Adressänderungen aus Bestellungen")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Anschrift aus der Bestellung"))
+    def address_line(self, obj):
+        return obj.address_line
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     list_display = ["customer_number", "name", "organisation", "email", "postcode", "city"]
@@ -56,7 +76,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "city",
         "created_at",
     ]
-    inlines = [SubscriptionInline]
+    inlines = [SubscriptionInline, AddressChangeInline]
     show_full_result_count = False
 
 
@@ -65,11 +85,17 @@ class RunningFilter(admin.SimpleListFilter):
     parameter_name = "laeuft"
 
     def lookups(self, request, model_admin):
-        return [("ja", _("ja, wird beliefert")), ("nein", _("nein, beendet"))]
+        return [
+            ("ja", _("ja, wird beliefert")),
+            ("offen", _("ja, noch nicht angenommen")),
+            ("nein", _("nein, beendet")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "ja":
-            return queryset.filter(running_q())
+            return queryset.filter(delivered_q())
+        if self.value() == "offen":
+            return queryset.filter(running_q(), accepted_at__isnull=True)
         if self.value() == "nein":
             return queryset.exclude(running_q())
         return queryset
@@ -110,7 +136,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["subscriber"]
     date_hierarchy = "starts_on"
-    readonly_fields = ["ordered_online", "created_at"]
+    readonly_fields = ["ordered_online", "accepted_at", "created_at"]
     inlines = [EffectInline]
     actions = ["accept_orders"]
     show_full_result_count = False
@@ -118,9 +144,16 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Bestellungen annehmen (Status „Läuft“)"), permissions=["change"])
     def accept_orders(self, request, queryset):
-        count = queryset.filter(status=Subscription.Status.PENDING).update(
-            status=Subscription.Status.ACTIVE
-        )
+        """From now on they are delivered: the one step that puts an order on the mailing list."""
+        count = 0
+        with transaction.atomic():
+            waiting = queryset.filter(running_q(), accepted_at__isnull=True).select_for_update(
+                of=("self",)
+            )
+            for subscription in waiting:
+                if subscription.accept():
+                    self.log_change(request, subscription, _("Bestellung angenommen"))
+                    count += 1
         self.message_user(
             request,
             ngettext("%d Bestellung angenommen.", "%d Bestellungen angenommen.", count) % count,

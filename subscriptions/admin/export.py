@@ -1,4 +1,8 @@
-"""The print copies to deliver today as CSV for the mailing house, safe to open in Excel."""
+"""The print copies to deliver today as CSV for the mailing house, safe to open in Excel.
+
+Only contracts staff accepted are delivered (contracts.delivered_q): an
+order nobody has accepted sends nothing to anyone's door.
+"""
 
 import csv
 
@@ -7,17 +11,17 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from portal.lib.spreadsheets import text_cell
-from subscriptions.contracts import running_q
+from subscriptions.contracts import delivered_q
 from subscriptions.models import Plan, Subscription
 
 
 def print_addresses(request):
-    """For the mailing house: every print copy to deliver today, one row per contract."""
+    """For the mailing house: every accepted print copy to deliver today, one row per contract."""
     if not request.user.has_perm("subscriptions.view_subscriber"):
         raise PermissionDenied
     rows = (
         Subscription.objects.filter(
-            running_q(), plan__kind__in=[Plan.Kind.PRINT, Plan.Kind.COMBINED]
+            delivered_q(), plan__kind__in=[Plan.Kind.PRINT, Plan.Kind.COMBINED]
         )
         .select_related("subscriber", "plan")
         .order_by("subscriber__postcode", "subscriber__name", "pk")

@@ -4,22 +4,34 @@ from subscriptions.models.account import LINK_LIFETIME, LinkToken
 from subscriptions.models.contracts import POSTCODE, Plan, Subscriber, Subscription
 from subscriptions.models.declarations import Declaration, Effect
 from subscriptions.models.newsletter import CONSENT_LIFETIME, NewsletterConsent, NewsletterIssue
+from subscriptions.models.orders import (
+    ADDRESS_FIELDS,
+    ORDER_LINK_LIFETIME,
+    AddressChange,
+    Order,
+    address_line,
+)
 from subscriptions.models.outbox import OutgoingMail
 from subscriptions.models.tokens import new_token, token_hash
 
 __all__ = [
+    "ADDRESS_FIELDS",
     "CONSENT_LIFETIME",
     "LINK_LIFETIME",
+    "ORDER_LINK_LIFETIME",
     "POSTCODE",
+    "AddressChange",
     "Declaration",
     "Effect",
     "LinkToken",
     "NewsletterConsent",
     "NewsletterIssue",
+    "Order",
     "OutgoingMail",
     "Plan",
     "Subscriber",
     "Subscription",
+    "address_line",
     "new_token",
     "token_hash",
 ]

@@ -100,7 +100,7 @@ class Subscription(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Bestellt, noch nicht bearbeitet")
+        PENDING = "pending", _("Bestellt, noch nicht angenommen")
         ACTIVE = "active", _("Läuft")
         CANCELLED = "cancelled", _("Gekündigt")
         WITHDRAWN = "withdrawn", _("Widerrufen")
@@ -131,7 +131,11 @@ class Subscription(models.Model):
     )
     price = models.DecimalField(_("Preis (EUR)"), max_digits=8, decimal_places=2)
     ends_on = models.DateField(_("Endet am"), null=True, blank=True)
-    # The order form's one-time key: an order sent twice is one contract.
+    # Staff accepted the contract (Subscription.accept): only from then on is
+    # it delivered, that is, in the mailing house's list (contracts.delivered_q).
+    accepted_at = models.DateTimeField(_("Angenommen am"), null=True, blank=True)
+    # The order form's one-time key, on contracts ordered before an order
+    # waited for its e-mail address; newer ones have their Order (.order).
     submission = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
@@ -154,6 +158,11 @@ class Subscription(models.Model):
                 violation_error_message=_(
                     "Ein gekündigter oder widerrufener Vertrag braucht das Datum, an dem er endet."
                 ),
+            ),
+            # "Läuft" is delivered: nothing may reach the mailing house unaccepted.
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(accepted_at__isnull=False),
+                name="subscription_active_is_accepted",
             ),
         ]
 
@@ -181,6 +190,25 @@ class Subscription(models.Model):
             price=plan.price,
             **fields,
         )
+
+    def clean(self):
+        # Staff who set a contract to "Läuft" by hand accept it with that.
+        if self.status == self.Status.ACTIVE and self.accepted_at is None:
+            self.accepted_at = timezone.now()
+
+    def accept(self):
+        """Staff accept the contract: from now on it is delivered; an order starts running.
+
+        A contract cancelled before anyone accepted it is delivered until it
+        ends once accepted, but stays cancelled. Returns whether anything changed.
+        """
+        if self.accepted_at is not None:
+            return False
+        self.accepted_at = timezone.now()
+        if self.status == self.Status.PENDING:
+            self.status = self.Status.ACTIVE
+        self.save(update_fields=["accepted_at", "status"])
+        return True
 
     @property
     def withdrawal_until(self):

@@ -253,6 +253,10 @@ def test_pages_reached_only_by_taking_a_step_meet_wcag_21_aa(page, site, mailout
     page.get_by_role("button", name="Zahlungspflichtig bestellen").click()
     page.wait_for_url("**/abo/bestellt/")
     check("ordered")
+    page.goto(path_in(mailoutbox, "/abo/bestellung/"))
+    check("order-confirm")
+    page.get_by_role("button", name="Bestellung bestätigen").click()
+    check("order-confirmed")
 
     sign_up_for_the_newsletter(page, "anna@example.org")
     check("newsletter-requested")
@@ -290,6 +294,8 @@ def test_the_back_office_pages_meet_wcag_21_aa(page, site, django_user_model):
         "admin-subscriptions": "/admin/subscriptions/subscription/",
         "admin-subscriber": f"/admin/subscriptions/subscriber/{erika.pk}/change/",
         "admin-declarations": "/admin/subscriptions/declaration/",
+        "admin-orders": "/admin/subscriptions/order/",
+        "admin-address-changes": "/admin/subscriptions/addresschange/",
         "admin-outbox": "/admin/subscriptions/outgoingmail/",
         "admin-legal-text": f"/admin/portal/legaltext/{LegalText.objects.first().pk}/change/",
     }

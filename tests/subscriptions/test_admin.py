@@ -139,6 +139,29 @@ def test_the_contract_list_costs_the_same_queries_for_3_or_30_contracts(
     assert len(response.context["cl"].result_list) == contracts
 
 
+def save_by_hand(service, contract, **fields):
+    """The contract's admin form as staff send it, with ``fields`` changed."""
+    form = {
+        "subscriber": contract.subscriber.pk,
+        "plan": contract.plan.pk,
+        "status": contract.status,
+        "concluded_on": contract.concluded_on.isoformat(),
+        "starts_on": contract.starts_on.isoformat(),
+        "minimum_term_ends": contract.minimum_term_ends.isoformat(),
+        "notice_months": 1,
+        "renews": "on",
+        "renewal_months": 12,
+        "price": "89.00",
+        "ends_on": "",
+        "effects-TOTAL_FORMS": 0,
+        "effects-INITIAL_FORMS": 0,
+        **fields,
+    }
+    return service.post(
+        reverse("admin:subscriptions_subscription_change", args=[contract.pk]), form
+    )
+
+
 def test_accepting_orders_turns_pending_contracts_into_running_ones(service):
     ordered = make_subscription(status=Subscription.Status.PENDING)
     cancelled = make_subscription(
@@ -155,31 +178,62 @@ def test_accepting_orders_turns_pending_contracts_into_running_ones(service):
     ordered.refresh_from_db()
     cancelled.refresh_from_db()
     assert ordered.status == Subscription.Status.ACTIVE
+    assert ordered.accepted_at is not None
     assert cancelled.status == Subscription.Status.CANCELLED
     assert "1 Bestellung angenommen." in response.content.decode()
+    # The contract's history says who let it into the mailing house's list.
+    history = service.get(
+        reverse("admin:subscriptions_subscription_history", args=[ordered.pk])
+    ).content.decode()
+    assert "Bestellung angenommen" in history
+    assert "aboservice" in history
+
+
+def test_an_order_cancelled_before_anyone_accepted_it_is_delivered_only_once_accepted(service):
+    """Cancelled within the minimum term, it runs until its end: once staff accepted it."""
+    ends_on = timezone.localdate() + datetime.timedelta(days=300)
+    contract = make_subscription(
+        make_subscriber(name="Gerda Storno"),
+        starts_on=timezone.localdate(),
+        status=Subscription.Status.CANCELLED,
+        ends_on=ends_on,
+    )
+    Subscription.objects.filter(pk=contract.pk).update(accepted_at=None)
+    waiting = service.get(SUBSCRIPTIONS, {"laeuft": "offen"}).context["cl"].result_list
+    csv_before = service.get(reverse("admin:subscriptions_print_addresses"))
+    csv_before = b"".join(csv_before.streaming_content).decode()
+
+    service.post(SUBSCRIPTIONS, {"action": "accept_orders", "_selected_action": [contract.pk]})
+
+    contract.refresh_from_db()
+    assert list(waiting) == [contract]
+    assert "Gerda Storno" not in csv_before
+    assert contract.status == Subscription.Status.CANCELLED
+    assert contract.ends_on == ends_on
+    csv_after = service.get(reverse("admin:subscriptions_print_addresses"))
+    assert "Gerda Storno" in b"".join(csv_after.streaming_content).decode()
+
+
+def test_a_contract_set_to_running_by_hand_counts_as_accepted(service):
+    contract = make_subscription(status=Subscription.Status.PENDING)
+    response = save_by_hand(service, contract, status="active")
+
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == Subscription.Status.ACTIVE
+    assert contract.accepted_at is not None
+
+
+def test_a_running_contract_cannot_be_stored_without_acceptance():
+    contract = make_subscription(status=Subscription.Status.PENDING)
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Subscription.objects.filter(pk=contract.pk).update(status=Subscription.Status.ACTIVE)
 
 
 def test_a_contract_set_to_cancelled_by_hand_needs_its_end_date(service):
     contract = make_subscription()
-    form = {
-        "subscriber": contract.subscriber.pk,
-        "plan": contract.plan.pk,
-        "status": "cancelled",
-        "concluded_on": contract.concluded_on.isoformat(),
-        "starts_on": contract.starts_on.isoformat(),
-        "minimum_term_ends": contract.minimum_term_ends.isoformat(),
-        "notice_months": 1,
-        "renews": "on",
-        "renewal_months": 12,
-        "price": "89.00",
-        "ends_on": "",
-        "effects-TOTAL_FORMS": 0,
-        "effects-INITIAL_FORMS": 0,
-    }
-
-    response = service.post(
-        reverse("admin:subscriptions_subscription_change", args=[contract.pk]), form
-    )
+    response = save_by_hand(service, contract, status="cancelled")
 
     assert response.status_code == 200
     assert "braucht das Datum, an dem er endet" in response.content.decode()
@@ -188,6 +242,26 @@ def test_a_contract_set_to_cancelled_by_hand_needs_its_end_date(service):
 
 
 # Print delivery addresses for the mailing house
+
+
+def test_only_accepted_contracts_reach_the_mailing_house_csv(service):
+    """Point 2 of issue 25: orders nobody has accepted are not delivered."""
+    print_plan = make_plan(name="Print-Magazin", kind=Plan.Kind.PRINT)
+    make_subscription(make_subscriber(name="Anna Angenommen"), print_plan)
+    waiting = make_subscription(
+        make_subscriber(name="Olga Offen"), print_plan, status=Subscription.Status.PENDING
+    )
+
+    def delivered():
+        response = service.get(reverse("admin:subscriptions_print_addresses"))
+        text = b"".join(response.streaming_content).decode("utf-8")[1:]
+        return [row[1] for row in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]]
+
+    before = delivered()
+    service.post(SUBSCRIPTIONS, {"action": "accept_orders", "_selected_action": [waiting.pk]})
+
+    assert before == ["Anna Angenommen"]
+    assert sorted(delivered()) == ["Anna Angenommen", "Olga Offen"]
 
 
 def test_the_print_addresses_list_what_the_mailing_house_delivers_today(service):
@@ -199,9 +273,10 @@ def test_the_print_addresses_list_what_the_mailing_house_delivers_today(service)
         make_subscriber(name="Anna Amt", street="Domplatz 3", postcode="48143", city="Münster"),
         print_plan,
     )
-    bernd = make_subscription(
+    make_subscription(
         make_subscriber(name="Bernd Kombi"), kombi_plan, status=Subscription.Status.PENDING
     )
+    kombi = make_subscription(make_subscriber(name="Clara Kombi"), kombi_plan)
     ending = make_subscription(
         make_subscriber(name="Frieda Endet"),
         print_plan,
@@ -233,7 +308,7 @@ def test_the_print_addresses_list_what_the_mailing_house_delivers_today(service)
         "Kundennummer;Name;Organisation;Straße;PLZ;Ort;Angebot;Abo-Nr.;Liefern bis"
     )
     rows = {row[1]: row for row in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]}
-    assert set(rows) == {"Anna Amt", "Bernd Kombi", "Frieda Endet"}
+    assert set(rows) == {"Anna Amt", "Clara Kombi", "Frieda Endet"}  # Bernd's order waits
     assert rows["Anna Amt"] == [
         anna.subscriber.customer_number,
         "Anna Amt",
@@ -245,7 +320,7 @@ def test_the_print_addresses_list_what_the_mailing_house_delivers_today(service)
         str(anna.pk),
         "",
     ]
-    assert rows["Bernd Kombi"][6:8] == ["Kombi-Abo", str(bernd.pk)]
+    assert rows["Clara Kombi"][6:8] == ["Kombi-Abo", str(kombi.pk)]
     assert rows["Frieda Endet"][8] == ending.ends_on.strftime("%d.%m.%Y")
 
 

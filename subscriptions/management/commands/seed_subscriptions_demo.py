@@ -148,6 +148,7 @@ class Command(BaseCommand):
                         starts_on=start,
                         ordered_online=online,
                         status=Subscription.Status.ACTIVE,
+                        accepted_at=timezone.now(),
                     ).save()
                     contracts += 1
             self.stdout.write(f"{len(plans)} Angebote, {contracts} Demo-Abonnements geladen.")
