@@ -9,7 +9,7 @@ import secrets
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 
@@ -442,6 +442,56 @@ def say_it_was_not_me(client, mailoutbox, subscriber):
     """The subscriber follows the link in the notice to the address on file."""
     [notice] = [m for m in mailoutbox if m.to == [subscriber.email]]
     assert client.post(link_in(notice, "/abo/nicht-ich/")).status_code == 200
+
+
+def test_staff_see_at_once_which_declarations_and_contracts_a_subscriber_disputed(
+    client, service, mailoutbox
+):
+    contract = make_subscription(make_subscriber(name="Erika Mustermann"))
+    make_subscription(make_subscriber(name="Otto Anders"))
+    disputed = declare(client, contract.subscriber.customer_number)
+    declare(client, "K-000000", name="Norbert Niemand")
+    say_it_was_not_me(Client(), mailoutbox, contract.subscriber)
+
+    everything = service.get(DECLARATIONS)
+    declarations = service.get(DECLARATIONS, {"bestritten": "ja"})
+    page = service.get(reverse("admin:subscriptions_declaration_change", args=[disputed.pk]))
+    contracts = service.get(SUBSCRIPTIONS, {"bestritten": "ja"})
+    contract_page = service.get(
+        reverse("admin:subscriptions_subscription_change", args=[contract.pk])
+    )
+
+    assert everything.text.count('<strong class="disputed">bestritten am ') == 1
+    assert list(declarations.context["cl"].result_list) == [disputed]
+    assert '<p class="errornote">Bestritten: Am ' in page.text
+    assert contract.subscriber.customer_number in page.text  # who said so
+    assert list(contracts.context["cl"].result_list) == [contract]
+    assert '<strong class="disputed">Erklärung vom Abonnenten bestritten</strong>' in (
+        contracts.text
+    )
+    assert '<strong class="disputed">Erklärung vom Abonnenten bestritten</strong>' in (
+        contract_page.text
+    )
+    all_contracts = service.get(SUBSCRIPTIONS).text
+    assert all_contracts.count('<strong class="disputed">') == 1
+
+
+def test_staff_cannot_match_a_declaration_to_the_person_who_said_it_was_not_them(
+    client, service, mailoutbox
+):
+    contract = make_subscription(make_subscriber(name="Max Beispiel"))
+    declaration = declare(client, contract.subscriber.email, name="Max Mustermann")
+    say_it_was_not_me(client, mailoutbox, contract.subscriber)
+
+    response = service.post(
+        reverse("admin:subscriptions_declaration_match", args=[declaration.pk]),
+        {"customer_number": contract.subscriber.customer_number, "subscriptions": [contract.pk]},
+    )
+
+    assert response.status_code == 200
+    assert "nicht von ihr oder ihm stammt („Das war ich nicht“)" in response.text
+    contract.refresh_from_db()
+    assert contract.ends_on is None
 
 
 def test_the_database_keeps_a_das_war_ich_nicht_once_recorded(client, mailoutbox):
