@@ -1,15 +1,37 @@
-"""Cancellations and withdrawals: received, recorded, applied and confirmed in one transaction.
+"""Cancellations and withdrawals: recorded and receipted at once, applied after the answer.
 
-A declaration is recorded whatever it says: one that matches no contract
-is still confirmed as received and waits for staff to match it by hand.
-The confirmation mail is written in the same transaction and sent after
+A declaration is recorded whatever it says, and its receipt written to the
+address typed, in one transaction before the answer. Only after the answer
+has gone out (settle()) is it looked up whom it names; it acts on their
+contracts only when it names them beyond doubt: the customer number or the
+e-mail address on file, with the name on file (both compared whole, after
+Unicode NFKC, case folding and folding of spaces). Anything less waits for
+staff to match it by hand, and so does a declaration sent beyond the rate
+limit. The person who sent it sees and gets the same answer either way, in
+the same time, so the form tells nobody whether an address or number is
+known.
+
+The address typed may be anyone's: it gets what was declared and when it
+arrived, each typed field quoted and capped, nothing about any contract.
+The subscriber named is always told, at the address on file: what the
+declaration did and the end date, or that it changed nothing yet; with a
+signed link to say "das war ich nicht".
+
+Mails are written in the transaction of what they report and sent after
 the commit (subscriptions.mail), so a mail server that is down loses
-nothing. A form sent twice (double click, reload) finds the declaration
-of its first sending by the form's one-time key.
+nothing. A form sent twice (double click, reload) finds the declaration of
+its first sending by the form's one-time key.
 """
 
+import datetime
+import functools
 import re
+import unicodedata
 
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,41 +39,89 @@ from django.utils import timezone
 from subscriptions import mail, terms
 from subscriptions.models import Declaration, Effect, Subscriber, Subscription
 
-CUSTOMER_NUMBER = re.compile(r"^\s*K\s*-?\s*(\d{6})\s*$", re.IGNORECASE)
+CUSTOMER_NUMBER = re.compile(r"^K\s*-?\s*(\d{6})$", re.IGNORECASE)
+
+# Zero-width (non-)joiners belong to names in several scripts; any other
+# format character (bidi overrides among them), control character or line
+# separator could make a name read as something it is not.
+_JOINERS = frozenset("\u200c\u200d")
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+# How much of each typed field a mail repeats: enough to recognise one's own
+# declaration, too little to carry a message. The receipt page shows it all.
+QUOTE_LIMITS = {"name": 100, "identifier": 100, "email": 254, "reason": 300}
+_WEB_ADDRESS = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*", re.IGNORECASE)
+
+DISPUTE_SALT = "subscriptions.declarations.dispute"
+# Long enough for a notice read after the holidays; afterwards a reply by
+# e-mail still reaches the Aboverwaltung.
+DISPUTE_LINK_LIFETIME = datetime.timedelta(days=90)
 
 
-def find_subscriber(identifier, name):
-    """The subscriber a customer number or e-mail address names, if the name fits too.
+def control_characters(text, allowed=""):
+    """The characters of ``text`` that do not belong in a line of it (besides ``allowed``)."""
+    return [
+        char
+        for char in text
+        if char not in allowed
+        and char not in _JOINERS
+        and unicodedata.category(char) in _CONTROL_CATEGORIES
+    ]
 
-    A customer number is short enough to be guessed; the name has to share
-    a word with the one on file, or the declaration waits for staff.
+
+def normal_name(name):
+    """A name as compared: NFKC (full-width letters, ligatures), case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def canonical_identifier(text):
+    """``K-123456`` for a customer number however typed, an e-mail address in lower case.
+
+    None for anything else: the form asks again rather than keep free text.
     """
-    number = CUSTOMER_NUMBER.match(identifier)
+    text = unicodedata.normalize("NFKC", text).strip()
+    number = CUSTOMER_NUMBER.match(text)
     if number:
-        subscriber = Subscriber.objects.filter(customer_number=f"K-{number[1]}").first()
-    elif "@" in identifier:
-        subscriber = Subscriber.objects.filter(email=identifier.strip().lower()).first()
-    else:
-        subscriber = None
-    if subscriber is None or not _names_match(name, subscriber.name):
+        return f"K-{number[1]}"
+    try:
+        validate_email(text)
+    except ValidationError:
         return None
-    return subscriber
+    return text.lower()
 
 
-def _words(name):
-    return {word for word in re.findall(r"\w+", name.casefold()) if len(word) > 1}
+def named_subscriber(identifier):
+    """The subscriber whose customer number or e-mail address this is, if any.
+
+    Only named, not identified: a customer number is short enough to be
+    guessed and an e-mail address is no secret. They are told of the
+    declaration either way; it acts on their contracts only if
+    identifies() too.
+    """
+    key = canonical_identifier(identifier)
+    if key is None:
+        return None
+    lookup = {"email": key} if "@" in key else {"customer_number": key}
+    return Subscriber.objects.filter(**lookup).first()
 
 
-def _names_match(given, on_file):
-    return bool(_words(given) & _words(on_file))
+def identifies(declaration, subscriber):
+    """Whether the declaration gives this subscriber's name, whole: not a word of it, nor more."""
+    return normal_name(declaration.name) == normal_name(subscriber.name)
 
 
-def receive(kind, data, base_url, subscriber=None):
-    """Record a declaration from a valid form; return (declaration, created).
+def receive(data, base_url, subscriber=None, held=False):
+    """Record a declaration from a valid form and write its receipt; return (declaration, created).
 
-    ``data`` is the form's cleaned data, its ``contract`` a ContractChoice;
-    ``subscriber`` the logged-in one, if any (otherwise the identifier and
-    name find them).
+    ``data`` is the form's cleaned data, its ``kind`` the Declaration.Kind and
+    its ``contract`` a ContractChoice; ``subscriber`` the logged-in one, if
+    any (otherwise the identifier and name find them, in settle()).
+    ``held``: the form came beyond its rate limit; its mails wait in the
+    outbox, and the declaration for staff.
+
+    Up to the answer the work is the same for every declaration: whether
+    the identifier names anybody is looked up only after it (settle()), so
+    not even the answer's time tells.
     """
     choice = data["contract"]
     existing = Declaration.objects.filter(submission=data["submission"]).first()
@@ -60,9 +130,9 @@ def receive(kind, data, base_url, subscriber=None):
     try:
         with transaction.atomic():
             declaration = Declaration.objects.create(
-                kind=kind,
+                kind=data["kind"],
                 reason=data.get("reason", "").strip()
-                if kind == Declaration.Kind.EXTRAORDINARY
+                if data["kind"] == Declaration.Kind.EXTRAORDINARY
                 else "",
                 name=data["name"].strip(),
                 identifier=data["identifier"].strip(),
@@ -71,10 +141,23 @@ def receive(kind, data, base_url, subscriber=None):
                 email=data["email"].strip(),
                 submission=data["submission"],
             )
-            subscriber = subscriber or find_subscriber(declaration.identifier, declaration.name)
-            if subscriber is not None:
-                apply(declaration, subscriber, choice.contracts(subscriber))
-            confirm(declaration, base_url)
+            sent = mail.queue(
+                declaration.email,
+                purpose="declaration",
+                template="declaration",
+                context=_mail_context(declaration, base_url),
+                held=held,
+            )
+            Declaration.objects.filter(pk=declaration.pk).update(confirmation=sent)
+            declaration.confirmation = sent
+            logged_in = subscriber.pk if subscriber is not None else None
+            transaction.on_commit(
+                lambda: mail.after_response(
+                    functools.partial(
+                        settle, declaration.pk, choice, base_url, logged_in, held=held
+                    )
+                )
+            )
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request won.
         existing = Declaration.objects.filter(submission=data["submission"]).first()
@@ -82,6 +165,32 @@ def receive(kind, data, base_url, subscriber=None):
             raise
         return existing, False
     return declaration, True
+
+
+@transaction.atomic
+def settle(pk, choice, base_url, subscriber_pk=None, held=False):
+    """After the answer: act on the contracts if the declaration is certainly theirs; tell them.
+
+    Certain is a logged-in subscriber's declaration, or one that
+    identifies() whom its identifier names and did not come beyond the rate
+    limit. Whoever it names is told either way, with the "das war ich nicht"
+    link. Should this fail or never run, the declaration stays unmatched,
+    and staff match it by hand.
+    """
+    declaration = Declaration.objects.select_for_update().filter(pk=pk).first()
+    if declaration is None or declaration.subscriber_id is not None:
+        return  # matched by staff meanwhile
+    if subscriber_pk is not None:
+        named = Subscriber.objects.get(pk=subscriber_pk)
+        certain = True
+    else:
+        named = named_subscriber(declaration.identifier)
+        certain = named is not None and not held and identifies(declaration, named)
+    if named is None:
+        return
+    if certain:
+        apply(declaration, named, choice.contracts(named))
+    notify(declaration, named, base_url, held=held)
 
 
 def apply(declaration, subscriber, subscriptions):
@@ -137,49 +246,116 @@ def _carry_out(declaration, subscription, received):
     return Effect.Outcome.ENDS
 
 
+def quoted(declaration):
+    """The typed fields as a mail repeats them: one line each, web addresses removed, capped."""
+    return {
+        field: _quote(getattr(declaration, field), limit) for field, limit in QUOTE_LIMITS.items()
+    }
+
+
+def _quote(text, limit):
+    text = "".join(" " if control_characters(char) else char for char in text)
+    text = " ".join(_WEB_ADDRESS.sub("[Link entfernt]", text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _mail_context(declaration, base_url):
     base = base_url.rstrip("/")
     return {
         "declaration": declaration,
-        "effects": list(declaration.effects.select_related("subscription__plan")),
+        "quoted": quoted(declaration),
         "receipt_url": base + declaration.get_absolute_url(),
-        "cancel_url": base + reverse("subscriptions:cancel"),
     }
 
 
-def confirm(declaration, base_url):
-    """The confirmation to the address given; a notice to the one on file if it differs."""
-    context = _mail_context(declaration, base_url)
-    sent = mail.queue(
-        declaration.email, purpose="declaration", template="declaration", context=context
+def notify(declaration, subscriber, base_url, held=False, by_hand=False):
+    """Tell the subscriber on file what the declaration did, and how to say it was not them.
+
+    If it names them but was not matched to them, it says that nothing
+    changed and that staff look at it.
+    """
+    base = base_url.rstrip("/")
+    matched = declaration.subscriber_id == subscriber.pk
+    context = {
+        **_mail_context(declaration, base_url),
+        "subscriber": subscriber,
+        "matched": matched,
+        "by_hand": by_hand,
+        "effects": list(declaration.effects.select_related("subscription__plan"))
+        if matched
+        else [],
+        "cancel_url": base + reverse("subscriptions:cancel"),
+        "dispute_url": base + dispute_path(declaration, subscriber),
+    }
+    return mail.queue(
+        subscriber.email,
+        purpose="declaration-notice",
+        template="declaration_notice",
+        context=context,
+        held=held,
     )
-    Declaration.objects.filter(pk=declaration.pk).update(confirmation=sent)
-    declaration.confirmation = sent
-    subscriber = declaration.subscriber
-    if subscriber is not None and subscriber.email != declaration.email.lower():
-        mail.queue(
-            subscriber.email,
-            purpose="declaration-notice",
-            template="declaration_notice",
-            context=context,
-        )
-    return sent
 
 
 @transaction.atomic
 def match(declaration, subscriber, subscriptions, user, base_url):
-    """Staff match a declaration that found no contract: it takes effect as of its receipt."""
+    """Staff match a declaration that found no contract: it takes effect as of its receipt.
+
+    The end date goes to the address on file, as for a declaration matched
+    at once; the address typed has its receipt already.
+    """
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     done = set(declaration.effects.values_list("subscription_id", flat=True))
     effects = apply(declaration, subscriber, [s for s in subscriptions if s.pk not in done])
     Declaration.objects.filter(pk=declaration.pk).update(
         matched_by=user, matched_at=timezone.now()
     )
-    context = _mail_context(declaration, base_url)
-    mail.queue(
-        declaration.email,
-        purpose="declaration-matched",
-        template="declaration_matched",
-        context=context,
-    )
+    notify(declaration, subscriber, base_url, by_hand=True)
     return effects
+
+
+def dispute_path(declaration, subscriber):
+    """The signed "das war ich nicht" link for the subscriber told of the declaration."""
+    signed = signing.dumps([declaration.pk, subscriber.pk], salt=DISPUTE_SALT)
+    return reverse("subscriptions:not-me", args=[signed])
+
+
+def signed_dispute(signed):
+    """(declaration, subscriber) a "das war ich nicht" link was made for; None if forged or old.
+
+    Our signature says we told this subscriber of this declaration; a
+    declaration matched to somebody else since is still not theirs.
+    """
+    try:
+        pk, subscriber_pk = signing.loads(signed, salt=DISPUTE_SALT, max_age=DISPUTE_LINK_LIFETIME)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    declaration = Declaration.objects.select_related("subscriber").filter(pk=pk).first()
+    subscriber = Subscriber.objects.filter(pk=subscriber_pk).first()
+    if declaration is None or subscriber is None:
+        return None
+    return declaration, subscriber
+
+
+def dispute(declaration, subscriber, base_url):
+    """The subscriber says "das war ich nicht": recorded once, and the Aboverwaltung told at once.
+
+    Returns whether this was the first time.
+    """
+    with transaction.atomic():
+        first = Declaration.objects.filter(pk=declaration.pk, disputed_at__isnull=True).update(
+            disputed_at=timezone.now(), disputed_by=subscriber
+        )
+        if first:
+            admin_path = reverse("admin:subscriptions_declaration_change", args=[declaration.pk])
+            mail.queue(
+                settings.SUBSCRIPTION_EMAIL,
+                purpose="declaration-disputed",
+                template="declaration_disputed",
+                context={
+                    "declaration": declaration,
+                    "subscriber": subscriber,
+                    "admin_url": base_url.rstrip("/") + admin_path,
+                },
+            )
+    declaration.refresh_from_db(fields=["disputed_at", "disputed_by"])
+    return bool(first)

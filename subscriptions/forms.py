@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from subscriptions.contracts import ContractChoice
+from subscriptions.declarations import canonical_identifier, control_characters
 from subscriptions.models import POSTCODE, Declaration, Plan, new_token
 
 # The contract field's keys are this module's own: "alle", "plan:<slug>",
@@ -58,6 +59,34 @@ class DeclarationForm(forms.Form):
             if chosen is not None:
                 self.initial["contract"] = _subscription_key(chosen)
 
+    def clean_name(self):
+        """One line of a name: no line breaks or control characters, no web address."""
+        name = self.cleaned_data["name"]
+        if control_characters(name):
+            raise forms.ValidationError(
+                _(
+                    "Bitte geben Sie Ihren Namen in einer Zeile an, ohne Zeilenumbrüche "
+                    "oder Steuerzeichen."
+                )
+            )
+        if "://" in name or "www." in name.casefold():
+            raise forms.ValidationError(
+                _("Bitte geben Sie hier nur Ihren Namen an, keine Internetadresse.")
+            )
+        return " ".join(name.split())
+
+    def clean_identifier(self):
+        """A customer number however typed (k 123456, K-123456) or an e-mail address."""
+        identifier = canonical_identifier(self.cleaned_data["identifier"])
+        if identifier is None:
+            raise forms.ValidationError(
+                _(
+                    "Bitte geben Sie Ihre Kundennummer (zum Beispiel K-123456) oder die "
+                    "E-Mail-Adresse Ihres Abonnements an."
+                )
+            )
+        return identifier
+
     def clean_contract(self):
         key = self.cleaned_data["contract"]
         description = str(dict(self.fields["contract"].choices)[key])
@@ -103,7 +132,11 @@ class CancellationForm(DeclarationForm):
     )
     email = forms.EmailField(
         label=_("E-Mail-Adresse für die Bestätigung"),
-        help_text=_("Dorthin schicken wir die Eingangsbestätigung mit dem Vertragsende."),
+        help_text=_(
+            "Dorthin schicken wir die Eingangsbestätigung mit Datum und Uhrzeit. Das "
+            "Vertragsende schreiben wir an die E-Mail-Adresse, die zu Ihrem Abonnement "
+            "hinterlegt ist."
+        ),
     )
     submission = SubmissionKey()
 
@@ -111,6 +144,14 @@ class CancellationForm(DeclarationForm):
         super().__init__(*args, **kwargs)
         # Required for one kind of cancellation (clean()): not labelled "freiwillig".
         self.fields["reason"].required_when = Declaration.Kind.EXTRAORDINARY
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        if control_characters(reason, allowed="\r\n\t"):
+            raise forms.ValidationError(
+                _("Bitte geben Sie den Grund ohne Steuerzeichen an, nur als Text.")
+            )
+        return reason.strip()
 
     def clean_requested_end(self):
         day = self.cleaned_data.get("requested_end")
@@ -145,8 +186,20 @@ class WithdrawalForm(DeclarationForm):
         label=_("Kundennummer oder E-Mail-Adresse Ihres Abonnements"), max_length=254
     )
     contract = forms.ChoiceField(label=_("Welcher Vertrag?"), initial=ALL_CONTRACTS)
-    email = forms.EmailField(label=_("E-Mail-Adresse für die Bestätigung"))
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse für die Bestätigung"),
+        help_text=_(
+            "Dorthin schicken wir die Eingangsbestätigung mit Datum und Uhrzeit. Was der "
+            "Widerruf bewirkt, schreiben wir an die E-Mail-Adresse, die zu Ihrem Abonnement "
+            "hinterlegt ist."
+        ),
+    )
     submission = SubmissionKey()
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["kind"] = Declaration.Kind.WITHDRAWAL
+        return cleaned
 
 
 # The order's confirmation mail goes to whatever address was typed, with the

@@ -7,11 +7,13 @@ mail server refused). A mail server that is down loses nothing.
 Within a request the sending waits until the answer has gone out (Django
 sends request_finished when the server closes the response): a slow mail
 server does not hold up the receipt page, and the login-link form answers
-as fast for an unknown address as for a subscriber's.
+as fast for an unknown address as for a subscriber's. after_response()
+leaves other work there too.
 """
 
 import contextvars
 import datetime
+import functools
 import logging
 
 from django.conf import settings
@@ -32,14 +34,16 @@ MAX_ATTEMPTS = 8
 RETRY_MINUTES = [1, 5, 15, 60, 180, 360, 720]
 
 
-def queue(to, *, purpose, template, context, headers=None, send_now=True):
+def queue(to, *, purpose, template, context, headers=None, send_now=True, held=False):
     """Write the mail to ``to`` from ``<template>.txt`` and ``.html``; send it after the commit.
 
     ``purpose`` is what the outbox lists it under. The first line of the text
     template is the subject. ``send_now=False``
     leaves the sending to the worker (manage.py deliver_mail): for bulk mail,
     which would otherwise keep an app process busy after its answer, and
-    could be cut off by gunicorn's timeout.
+    could be cut off by gunicorn's timeout. ``held=True`` keeps it in the
+    outbox until staff release it (release()): what a form sent beyond its
+    rate limit would otherwise mail to any address, a flood of them.
     """
     context = {"portal_name": settings.PORTAL_NAME, **context}
     text = render_to_string(f"subscriptions/mail/{template}.txt", context).strip()
@@ -51,24 +55,32 @@ def queue(to, *, purpose, template, context, headers=None, send_now=True):
         body_text=body.strip() + "\n",
         body_html=render_to_string(f"subscriptions/mail/{template}.html", context),
         headers=headers or {},
+        state=OutgoingMail.State.HELD if held else OutgoingMail.State.QUEUED,
     )
-    if send_now:
+    if send_now and not held:
         transaction.on_commit(lambda: deliver_soon(mail.pk))
     return mail
 
 
-# The mails committed during the current request, sent once it is answered;
-# None outside a request (management commands, the worker, tests' callbacks).
+# What the current request leaves until its answer has gone out: sending the
+# mails it committed, and work whose time must not show in the answer
+# (declarations.settle). None outside a request (management commands, the
+# worker, tests' callbacks).
 _after_response = contextvars.ContextVar("mail_after_response", default=None)
+
+
+def after_response(task):
+    """Run ``task`` once the answer has gone out when inside a request, otherwise at once."""
+    waiting = _after_response.get()
+    if waiting is None:
+        task()
+    else:
+        waiting.append(task)
 
 
 def deliver_soon(pk):
     """Send after the answer when inside a request, otherwise at once."""
-    waiting = _after_response.get()
-    if waiting is None:
-        deliver(pk)
-    else:
-        waiting.append(pk)
+    after_response(functools.partial(deliver, pk))
 
 
 def collect_during_requests():
@@ -84,11 +96,11 @@ def _collect(**kwargs):
 def _send_collected(**kwargs):
     waiting = _after_response.get()
     _after_response.set(None)
-    for pk in waiting or ():
+    for task in waiting or ():
         try:
-            deliver(pk)
-        except Exception:  # the database, say: the mail stays queued for the worker
-            logger.exception("Mail %s left for the worker", pk)
+            task()
+        except Exception:  # the database, say: the mail stays queued, the declaration unmatched
+            logger.exception("Work after the answer failed: %r", task)
 
 
 def deliver(pk):
@@ -139,8 +151,15 @@ def deliver(pk):
         return True
 
 
+def release(mails):
+    """Held mails go to the worker's next round (manage.py deliver_mail); return how many."""
+    return mails.filter(state=OutgoingMail.State.HELD).update(
+        state=OutgoingMail.State.QUEUED, next_attempt_at=timezone.now()
+    )
+
+
 def send_again(mails):
-    """Try these mails again now, failed ones too (sent ones stay sent); return (sent, tried)."""
+    """Send these mails now, held and failed ones too; return (sent, tried)."""
     pks = list(mails.exclude(state=OutgoingMail.State.SENT).values_list("pk", flat=True))
     OutgoingMail.objects.filter(pk__in=pks).update(
         state=OutgoingMail.State.QUEUED, next_attempt_at=timezone.now()

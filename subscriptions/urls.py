@@ -17,6 +17,7 @@ urlpatterns = [
     path("abo/widerrufen/", declarations.withdraw, name="withdraw"),
     path("abo/erklaerung/<str:token>/", declarations.receipt, name="receipt"),
     path("abo/erklaerung/<str:token>/pdf/", declarations.receipt_pdf, name="receipt-pdf"),
+    path("abo/nicht-ich/<str:signed>/", declarations.not_me, name="not-me"),
     path("abo/bestellen/", order.order, name="order"),
     path("abo/bestellt/", order.ordered, name="ordered"),
     path("abo/bestellung/<str:signed>/", order.confirm, name="order-confirm"),

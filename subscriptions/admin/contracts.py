@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -115,18 +117,39 @@ class EffectInline(admin.TabularInline):
         return False
 
 
+def _disputed():
+    """Whether a declaration that acted on the contract was disputed by its subscriber."""
+    return Exists(
+        Effect.objects.filter(subscription=OuterRef("pk"), declaration__disputed_at__isnull=False)
+    )
+
+
+class DisputedFilter(admin.SimpleListFilter):
+    title = _("„Das war ich nicht“")
+    parameter_name = "bestritten"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Erklärung vom Abonnenten bestritten"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.filter(disputed=True)
+        return queryset
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = [
         "subscriber",
         "plan",
+        "dispute_marker",
         "status",
         "starts_on",
         "minimum_term_ends",
         "ends_on",
         "ordered_online",
     ]
-    list_filter = ["plan", "status", RunningFilter, "ordered_online"]
+    list_filter = ["plan", "status", RunningFilter, DisputedFilter, "ordered_online"]
     list_select_related = ["subscriber", "plan"]
     search_fields = [
         "subscriber__customer_number",
@@ -136,11 +159,29 @@ class SubscriptionAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["subscriber"]
     date_hierarchy = "starts_on"
-    readonly_fields = ["ordered_online", "accepted_at", "created_at"]
+    readonly_fields = ["dispute_marker", "ordered_online", "accepted_at", "created_at"]
     inlines = [EffectInline]
     actions = ["accept_orders"]
     show_full_result_count = False
     change_list_template = "admin/subscriptions/subscription/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(disputed=_disputed())
+
+    def get_fields(self, request, obj=None):
+        # A disputed contract says so first of all; the others need no empty line for it.
+        fields = [f for f in super().get_fields(request, obj) if f != "dispute_marker"]
+        if obj is not None and obj.disputed:
+            return ["dispute_marker", *fields]
+        return fields
+
+    @admin.display(description=_("„Das war ich nicht“"))
+    def dispute_marker(self, obj):
+        if not obj.disputed:
+            return "–"
+        return format_html(
+            '<strong class="disputed">{}</strong>', _("Erklärung vom Abonnenten bestritten")
+        )
 
     @admin.action(description=_("Bestellungen annehmen (Status „Läuft“)"), permissions=["change"])
     def accept_orders(self, request, queryset):

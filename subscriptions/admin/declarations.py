@@ -44,6 +44,13 @@ class MatchForm(forms.Form):
     def clean_customer_number(self):
         if self.subscriber is None:
             raise forms.ValidationError(_("Keine Kundin und kein Kunde mit dieser Nummer."))
+        if self.declaration.disputed_by_id == self.subscriber.pk:
+            raise forms.ValidationError(
+                _(
+                    "Diese Kundin oder dieser Kunde hat gemeldet, dass die Erklärung nicht "
+                    "von ihr oder ihm stammt („Das war ich nicht“)."
+                )
+            )
         matched = self.declaration.subscriber_id
         if matched is not None and matched != self.subscriber.pk:
             raise forms.ValidationError(
@@ -79,6 +86,19 @@ class MatchedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DisputedFilter(admin.SimpleListFilter):
+    title = _("„Das war ich nicht“")
+    parameter_name = "bestritten"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("vom Abonnenten bestritten"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.filter(disputed_at__isnull=False).order_by("-disputed_at")
+        return queryset
+
+
 class DeclarationEffectInline(EffectInline):
     fields = ["subscription", "outcome", "ends_on", "created_at"]
     readonly_fields = fields
@@ -89,6 +109,7 @@ class DeclarationEffectInline(EffectInline):
 class DeclarationAdmin(admin.ModelAdmin):
     list_display = [
         "received",
+        "dispute_marker",
         "kind",
         "name",
         "identifier",
@@ -96,11 +117,13 @@ class DeclarationAdmin(admin.ModelAdmin):
         "end_dates",
         "confirmation_state",
     ]
-    list_filter = [MatchedFilter, "kind"]
+    list_filter = [DisputedFilter, MatchedFilter, "kind"]
     search_fields = ["name", "identifier", "email", "subscriber__customer_number"]
     date_hierarchy = "received_at"
     readonly_fields = [
         "received",
+        "dispute_marker",
+        "disputed_by",
         "kind",
         "reason",
         "name",
@@ -123,7 +146,7 @@ class DeclarationAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("confirmation", "subscriber", "matched_by")
+            .select_related("confirmation", "subscriber", "matched_by", "disputed_by")
             .prefetch_related("effects")
         )
 
@@ -140,6 +163,16 @@ class DeclarationAdmin(admin.ModelAdmin):
     @admin.display(description=_("Eingegangen"), ordering="received_at")
     def received(self, obj):
         return timezone.localtime(obj.received_at).strftime("%d.%m.%Y %H:%M:%S")
+
+    @admin.display(description=_("„Das war ich nicht“"), ordering="disputed_at")
+    def dispute_marker(self, obj):
+        if obj.disputed_at is None:
+            return "–"
+        return format_html(
+            '<strong class="disputed">{}</strong>',
+            _("bestritten am %(at)s")
+            % {"at": timezone.localtime(obj.disputed_at).strftime("%d.%m.%Y %H:%M")},
+        )
 
     @admin.display(description=_("Vertragsende"))
     def end_dates(self, obj):
@@ -195,11 +228,13 @@ class DeclarationAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "Zugeordnet: %d Vertrag. Die Bestätigung mit dem Vertragsende geht an %s.",
-                    "Zugeordnet: %d Verträge. Die Bestätigung mit dem Vertragsende geht an %s.",
+                    "Zugeordnet: %d Vertrag. Die Nachricht mit dem Vertragsende geht an die "
+                    "hinterlegte Adresse %s.",
+                    "Zugeordnet: %d Verträge. Die Nachricht mit dem Vertragsende geht an die "
+                    "hinterlegte Adresse %s.",
                     len(effects),
                 )
-                % (len(effects), declaration.email),
+                % (len(effects), form.subscriber.email),
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(

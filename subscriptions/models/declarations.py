@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +16,9 @@ class Declaration(models.Model):
     """A cancellation or withdrawal as the person declared it: kept for good, never changed.
 
     The columns of the declaration itself cannot be changed or the row
-    deleted (database trigger, migration 0001); staff can only match an
-    unmatched one to contracts, which adds Effects.
+    deleted (database trigger, migrations 0002 and 0003); staff can only
+    match an unmatched one to contracts, which adds Effects. The subscriber
+    on file can say "das war ich nicht" (``disputed_at``), once.
     """
 
     class Kind(models.TextChoices):
@@ -61,12 +63,31 @@ class Declaration(models.Model):
         verbose_name=_("Zugeordnet von"),
     )
     matched_at = models.DateTimeField(_("Zugeordnet am"), null=True, blank=True)
+    # A subscriber told of the declaration answered "das war ich nicht":
+    # staff look at once (admin filter and marker) whether someone else
+    # ended their contract. For an unmatched declaration, the one it named.
+    disputed_at = models.DateTimeField(_("„Das war ich nicht“ am"), null=True, blank=True)
+    disputed_by = models.ForeignKey(
+        Subscriber,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("„Das war ich nicht“ von"),
+    )
 
     class Meta:
         ordering = ["-received_at"]
         verbose_name = _("Erklärung")
         verbose_name_plural = _("Kündigungen und Widerrufe")
-        indexes = [models.Index(fields=["-received_at"], name="declaration_received_idx")]
+        indexes = [
+            models.Index(fields=["-received_at"], name="declaration_received_idx"),
+            models.Index(
+                fields=["-disputed_at"],
+                name="declaration_disputed_idx",
+                condition=Q(disputed_at__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         received = timezone.localtime(self.received_at)

@@ -10,11 +10,14 @@ class OutgoingMail(models.Model):
     """An e-mail as we sent it or will send it: written first, delivered after the commit.
 
     A failed delivery stays here, visible in the admin, and the worker
-    (manage.py deliver_mail) tries again later.
+    (manage.py deliver_mail) tries again later. A held mail (written for a
+    form sent beyond its rate limit) waits until staff release it: the
+    outbox's "Jetzt erneut senden" or manage.py release_held_mail.
     """
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Wartet")
+        HELD = "held", _("Zurückgehalten")
         SENT = "sent", _("Versendet")
         FAILED = "failed", _("Fehlgeschlagen")
 

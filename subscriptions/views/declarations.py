@@ -1,4 +1,4 @@
-"""Kündigung and Widerruf: the forms, and the receipt to see, print or download.
+"""Kündigung and Widerruf: the forms, the receipt to see, print or download, "das war ich nicht".
 
 Cancelling needs no login (§ 312k BGB): the form asks only what
 identifies the person, the contract and the end, and its button sends it
@@ -16,7 +16,7 @@ from portal.lib import ratelimit
 from subscriptions import declarations
 from subscriptions.forms import CancellationForm, WithdrawalForm
 from subscriptions.models import Declaration
-from subscriptions.views.common import base_url, current_subscriber, too_many
+from subscriptions.views.common import base_url, current_subscriber
 
 
 def _own_subscription(request, subscriber):
@@ -32,41 +32,54 @@ def _own_subscription(request, subscriber):
 @never_cache
 def cancel(request):
     """§ 312k BGB: the confirmation page, reachable from every page, with "jetzt kündigen"."""
-    subscriber = current_subscriber(request)
-    chosen = _own_subscription(request, subscriber)
-    form = CancellationForm(request.POST or None, subscriber=subscriber, chosen=chosen)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if ratelimit.exceeded("cancel", ratelimit.client_address(request), data["identifier"]):
-            return too_many(request)
-        declaration, _created = declarations.receive(
-            data["kind"], data, base_url(request), subscriber=subscriber
-        )
-        return redirect(declaration.get_absolute_url(), permanent=False)
-    return render(request, "subscriptions/cancel.html", {"form": form, "subscriber": subscriber})
+    return _declare(request, CancellationForm, "subscriptions/cancel.html", limit="cancel")
 
 
 @never_cache
 def withdraw(request):
     """§ 356a BGB: "Vertrag widerrufen" while the withdrawal period runs."""
+    return _declare(request, WithdrawalForm, "subscriptions/withdraw.html", limit="withdraw")
+
+
+def _declare(request, form_class, template, limit):
+    """The form; once valid, the declaration is recorded and its receipt shown, whoever sent it.
+
+    Beyond the rate limit too: a declaration is never refused. It is then
+    not matched automatically, and its mails wait in the outbox for staff.
+    """
     subscriber = current_subscriber(request)
     chosen = _own_subscription(request, subscriber)
-    if chosen is not None and not chosen.can_be_withdrawn():
+    if form_class is WithdrawalForm and chosen is not None and not chosen.can_be_withdrawn():
         return render(request, "subscriptions/withdraw_unavailable.html", {"subscription": chosen})
-    form = WithdrawalForm(request.POST or None, subscriber=subscriber, chosen=chosen)
+    form = form_class(request.POST or None, subscriber=subscriber, chosen=chosen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if ratelimit.exceeded("withdraw", ratelimit.client_address(request), data["identifier"]):
-            return too_many(request)
+        held = ratelimit.exceeded(limit, ratelimit.client_address(request), data["identifier"])
         declaration, _created = declarations.receive(
-            Declaration.Kind.WITHDRAWAL, data, base_url(request), subscriber=subscriber
+            data, base_url(request), subscriber=subscriber, held=held
         )
         return redirect(declaration.get_absolute_url())
-    return render(request, "subscriptions/withdraw.html", {"form": form, "subscriber": subscriber})
+    return render(request, template, {"form": form, "subscriber": subscriber})
 
 
 def _declaration(token):
     return get_object_or_404(Declaration.objects.select_related("confirmation"), token=token)
+
+
+@never_cache
+def not_me(request, signed):
+    """The "das war ich nicht" link of a notice to the address on file: GET asks, POST records.
+
+    GET changes nothing: mail servers open links to check them.
+    """
+    found = declarations.signed_dispute(signed)
+    if found is None:
+        context = {"SUBSCRIPTION_EMAIL": settings.SUBSCRIPTION_EMAIL}
+        return render(request, "subscriptions/not_me.html", context, status=404)
+    declaration, subscriber = found
+    if request.method == "POST":
+        declarations.dispute(declaration, subscriber, base_url(request))
+    return render(request, "subscriptions/not_me.html", {"declaration": declaration})
 
 
 @never_cache
@@ -77,10 +90,9 @@ def receipt(request, token):
 
 
 def _receipt_context(declaration):
-    return {
-        "declaration": declaration,
-        "effects": list(declaration.effects.select_related("subscription__plan")),
-    }
+    # What the declaration did is not shown here: whoever typed the form has
+    # this page, and it must read the same whether or not a contract was found.
+    return {"declaration": declaration}
 
 
 @never_cache

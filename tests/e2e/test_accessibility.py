@@ -223,6 +223,18 @@ def test_pages_reached_only_by_taking_a_step_meet_wcag_21_aa(page, site, mailout
     page.wait_for_url("**/abo/erklaerung/**")
     check("receipt")
 
+    page.goto("/abo/kuendigen/")  # someone else, with Erika's address
+    page.get_by_label("Ihr Name").fill("Eve Angreiferin")
+    page.get_by_label("Kundennummer oder E-Mail-Adresse Ihres Abonnements").fill(erika.email)
+    page.get_by_label("E-Mail-Adresse für die Bestätigung").fill("eve@example.org")
+    page.get_by_role("button", name="jetzt kündigen").click()
+    page.wait_for_url("**/abo/erklaerung/**")
+    page.goto(path_in(mailoutbox, "/abo/nicht-ich/"))
+    check("not-me")
+    page.get_by_role("button", name="Das war ich nicht").click()
+    page.get_by_text("Danke.").wait_for()
+    check("not-me-recorded")
+
     page.goto("/abo/")
     page.get_by_label("E-Mail-Adresse Ihres Abonnements").fill("erika@example.org")
     page.get_by_role("button", name="Anmeldelink anfordern").click()

@@ -9,6 +9,7 @@ import secrets
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 
@@ -23,6 +24,7 @@ from subscriptions.models import (
 )
 from tests.conftest import logged_in
 from tests.factories import make_plan, make_subscriber, make_subscription
+from tests.subscriptions.helpers import link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +59,9 @@ def declare(client, identifier, name="Erika Mustermann", address="127.0.0.1", **
         "submission": secrets.token_urlsafe(24),
     }
     data.update(fields)
-    response = client.post("/abo/kuendigen/", data, REMOTE_ADDR=address)
+    # The commit's callbacks: the receipt is sent, the declaration settled.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/abo/kuendigen/", data, REMOTE_ADDR=address)
     assert response.status_code == 302
     return Declaration.objects.get(submission=data["submission"])
 
@@ -406,7 +410,7 @@ def test_staff_see_the_contracts_of_the_customer_number_they_type(client, servic
     assert not declaration.effects.exists()
 
 
-def test_matching_by_hand_ends_the_contract_and_writes_the_end_date_to_the_person(
+def test_matching_by_hand_ends_the_contract_and_writes_the_end_date_to_the_address_on_file(
     client, service, subscription_staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     contract = make_subscription(make_subscriber(name="Erika Mustermann"))
@@ -436,9 +440,13 @@ def test_matching_by_hand_ends_the_contract_and_writes_the_end_date_to_the_perso
     assert declaration.subscriber == contract.subscriber
     assert declaration.matched_by == subscription_staff
     assert declaration.matched_at is not None
-    [message] = [m for m in mailoutbox if m.to == ["erika@privat.example"]]
-    assert "zugeordnet" in message.subject
+    # The end date goes to the address on file; the address typed had its receipt.
+    [message] = [m for m in mailoutbox if m.to == [contract.subscriber.email]]
+    assert "Ihrem Abonnement" in message.subject and "zugeordnet" in message.subject
     assert f"Ihr Vertrag endet am {german(contract.ends_on)}." in message.body
+    assert "/abo/nicht-ich/" in message.body
+    [receipt] = [m for m in mailoutbox if m.to == ["erika@privat.example"]]
+    assert german(contract.ends_on) not in receipt.body
 
 
 def test_a_declaration_matched_to_one_customer_cannot_be_matched_to_another(
@@ -500,6 +508,80 @@ def test_the_database_refuses_to_change_or_delete_a_declaration(client):
 
     declaration.refresh_from_db()
     assert declaration.name == "Erika Mustermann"
+
+
+# "Das war ich nicht" (issue 25, point 1)
+
+
+def say_it_was_not_me(client, mailoutbox, subscriber):
+    """The subscriber follows the link in the notice to the address on file."""
+    [notice] = [m for m in mailoutbox if m.to == [subscriber.email]]
+    assert client.post(link_in(notice, "/abo/nicht-ich/")).status_code == 200
+
+
+def test_staff_see_at_once_which_declarations_and_contracts_a_subscriber_disputed(
+    client, service, mailoutbox
+):
+    contract = make_subscription(make_subscriber(name="Erika Mustermann"))
+    make_subscription(make_subscriber(name="Otto Anders"))
+    disputed = declare(client, contract.subscriber.customer_number)
+    declare(client, "K-000000", name="Norbert Niemand")
+    say_it_was_not_me(Client(), mailoutbox, contract.subscriber)
+
+    everything = service.get(DECLARATIONS)
+    declarations = service.get(DECLARATIONS, {"bestritten": "ja"})
+    page = service.get(reverse("admin:subscriptions_declaration_change", args=[disputed.pk]))
+    contracts = service.get(SUBSCRIPTIONS, {"bestritten": "ja"})
+    contract_page = service.get(
+        reverse("admin:subscriptions_subscription_change", args=[contract.pk])
+    )
+
+    assert everything.text.count('<strong class="disputed">bestritten am ') == 1
+    assert list(declarations.context["cl"].result_list) == [disputed]
+    assert '<p class="errornote">Bestritten: Am ' in page.text
+    assert contract.subscriber.customer_number in page.text  # who said so
+    assert list(contracts.context["cl"].result_list) == [contract]
+    assert '<strong class="disputed">Erklärung vom Abonnenten bestritten</strong>' in (
+        contracts.text
+    )
+    assert '<strong class="disputed">Erklärung vom Abonnenten bestritten</strong>' in (
+        contract_page.text
+    )
+    all_contracts = service.get(SUBSCRIPTIONS).text
+    assert all_contracts.count('<strong class="disputed">') == 1
+
+
+def test_staff_cannot_match_a_declaration_to_the_person_who_said_it_was_not_them(
+    client, service, mailoutbox
+):
+    contract = make_subscription(make_subscriber(name="Max Beispiel"))
+    declaration = declare(client, contract.subscriber.email, name="Max Mustermann")
+    say_it_was_not_me(client, mailoutbox, contract.subscriber)
+
+    response = service.post(
+        reverse("admin:subscriptions_declaration_match", args=[declaration.pk]),
+        {"customer_number": contract.subscriber.customer_number, "subscriptions": [contract.pk]},
+    )
+
+    assert response.status_code == 200
+    assert "nicht von ihr oder ihm stammt („Das war ich nicht“)" in response.text
+    contract.refresh_from_db()
+    assert contract.ends_on is None
+
+
+def test_the_database_keeps_a_das_war_ich_nicht_once_recorded(client, mailoutbox):
+    contract = make_subscription(make_subscriber(name="Erika Mustermann"))
+    declaration = declare(client, contract.subscriber.customer_number)
+    say_it_was_not_me(client, mailoutbox, contract.subscriber)
+
+    with pytest.raises(DatabaseError, match="is evidence"), transaction.atomic():
+        Declaration.objects.filter(pk=declaration.pk).update(disputed_at=None)
+    with pytest.raises(DatabaseError, match="is evidence"), transaction.atomic():
+        Declaration.objects.filter(pk=declaration.pk).update(disputed_by=None)
+
+    declaration.refresh_from_db()
+    assert declaration.disputed_at is not None
+    assert declaration.disputed_by == contract.subscriber
 
 
 # Outbox

@@ -1,23 +1,28 @@
 """Kündigen as § 312k BGB requires: from every page, without login, confirmed at once."""
 
 import datetime
+import io
 import re
+import time
 
 import pytest
 from django.core import mail as django_mail
+from django.core import signing
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
-from subscriptions import terms
+from subscriptions import declarations, terms
 from subscriptions.contracts import ContractChoice
 from subscriptions.forms import CancellationForm
-from subscriptions.models import Declaration, Effect, OutgoingMail, Subscription
+from subscriptions.models import Declaration, Effect, OutgoingMail, Subscriber, Subscription
 from tests.factories import make_article, make_plan, make_subscriber, make_subscription
 from tests.subscriptions.helpers import (
     cancellation,
     german,
+    link_in,
     pdf_text,
     received_with_seconds,
+    withdrawal,
 )
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +97,7 @@ def test_the_cancellation_page_makes_no_retention_offer(client):
 # The journey
 
 
-def test_cancelling_by_customer_number_ends_the_contract_and_confirms_at_once(
+def test_cancelling_by_customer_number_ends_the_contract_and_tells_the_end_to_the_address_on_file(
     client, print_contract, mailoutbox, django_capture_on_commit_callbacks
 ):
     subscriber = print_contract.subscriber
@@ -115,18 +120,26 @@ def test_cancelling_by_customer_number_ends_the_contract_and_confirms_at_once(
     assert declaration.subscriber == subscriber
     assert declaration.effects.get().ends_on == expected_end
 
+    # The address typed gets what was declared and when, not what it did.
     confirmation = next(m for m in mailoutbox if m.to == ["erika@privat.example"])
     assert "Eingangsbestätigung Ihrer Kündigung" in confirmation.subject
     assert received_with_seconds(declaration) in confirmation.body
-    assert f"Ihr Vertrag endet am {german(expected_end)}." in confirmation.body
     assert "Ordentliche Kündigung" in confirmation.body
+    assert german(expected_end) not in confirmation.body
+    assert "Print-Magazin" not in confirmation.body
     html_part, mimetype = confirmation.alternatives[0]
     assert mimetype == "text/html"
-    assert german(expected_end) in html_part
+    assert received_with_seconds(declaration) in html_part
+    assert german(expected_end) not in html_part
 
-    # The address on file hears of it too, in case it was not them.
+    # The end date goes to the address on file, with a way to say it was not them.
     notice = next(m for m in mailoutbox if m.to == [subscriber.email])
-    assert "Erklärung eingegangen" in notice.subject
+    assert f"zu Ihrem Abonnement {subscriber.customer_number} eingegangen" in notice.subject
+    assert f"Print-Magazin, jährlich: Ihr Vertrag endet am {german(expected_end)}." in notice.body
+    assert german(expected_end) in notice.alternatives[0][0]
+    assert "Das waren Sie nicht?" in notice.body
+    assert "/abo/nicht-ich/" in notice.body
+    assert len(mailoutbox) == 2
 
 
 def test_the_receipt_page_shows_the_declaration_with_date_and_time_of_receipt(
@@ -143,8 +156,10 @@ def test_the_receipt_page_shows_the_declaration_with_date_and_time_of_receipt(
     assert page.status_code == 200
     assert "Ihre Kündigung ist eingegangen" in html
     assert f"{german(received.date())}, {received:%H:%M:%S} Uhr" in html
-    assert "Print-Magazin, jährlich" in html
-    assert german(terms.add_months(timezone.localdate(), 1)) in html
+    # Whoever typed the form has this page: it says nothing of the contract.
+    assert "Print-Magazin, jährlich" not in html
+    assert german(terms.add_months(timezone.localdate(), 1)) not in html
+    assert "an die E-Mail-Adresse, die zu Ihrem Abonnement bei uns hinterlegt ist" in html
     assert "noindex" in html
     assert page["Cache-Control"].startswith("max-age=0")
     assert f'href="{declaration.get_absolute_url()}pdf/"' in html
@@ -169,7 +184,7 @@ def test_the_receipt_downloads_as_a_pdf_with_the_declaration_on_page_one(
     first_page = pdf_text(pdf.content)[0]
     assert "Eingangsbestätigung Ihrer Kündigung" in first_page
     assert received_with_seconds(declaration) in first_page
-    assert german(print_contract.subscriber.subscriptions.get().ends_on) in first_page
+    assert german(print_contract.subscriber.subscriptions.get().ends_on) not in first_page
 
 
 def test_a_receipt_cannot_be_found_without_its_link(client):
@@ -317,13 +332,14 @@ def test_a_double_submission_is_one_cancellation(
 
 
 def test_cancelling_again_keeps_the_end_already_set(
-    client, print_contract, django_capture_on_commit_callbacks
+    client, print_contract, mailoutbox, django_capture_on_commit_callbacks
 ):
     number = print_contract.subscriber.customer_number
     send(client, django_capture_on_commit_callbacks, identifier=number)
     first_end = Subscription.objects.get().ends_on
 
-    response = send(
+    mailoutbox.clear()
+    send(
         client,
         django_capture_on_commit_callbacks,
         identifier=number,
@@ -332,8 +348,8 @@ def test_cancelling_again_keeps_the_end_already_set(
     )
 
     assert Subscription.objects.get().ends_on == first_end
-    html = client.get(response["Location"]).content.decode()
-    assert f"war bereits gekündigt und endet am <strong>{german(first_end)}</strong>" in html
+    [notice] = [m for m in mailoutbox if m.to == [print_contract.subscriber.email]]
+    assert f"Der Vertrag war bereits gekündigt und endet am {german(first_end)}." in notice.body
 
 
 # Declarations that match nothing are kept too
@@ -357,9 +373,9 @@ def test_a_declaration_that_matches_no_contract_is_recorded_and_confirmed(
     [confirmation] = mailoutbox
     assert confirmation.to == ["unbekannt@example.org"]
     assert received_with_seconds(declaration) in confirmation.body
-    assert "nicht sofort einem Abonnement zuordnen" in confirmation.body
-    assert "wirksam" in confirmation.body
-    assert "nicht sofort einem Abonnement zuordnen" in client.get(response["Location"]).text
+    neutral = "sonst sobald wir sie von Hand zugeordnet haben"
+    assert neutral in confirmation.body
+    assert neutral in client.get(response["Location"]).text
 
 
 def test_a_customer_number_with_a_name_that_does_not_fit_waits_for_staff(
@@ -375,6 +391,335 @@ def test_a_customer_number_with_a_name_that_does_not_fit_waits_for_staff(
     print_contract.refresh_from_db()
     assert print_contract.ends_on is None
     assert Declaration.objects.get().unmatched
+
+
+# Only a subscriber's own declaration acts on their contract (issue 25, point 1)
+
+# Twenty common first and last names: under the old rule one shared word
+# ("Max") was enough to cancel Max Beispiel's Kombi-Abo.
+STUFFED = (
+    "Thomas Michael Andreas Peter Stefan Max Anna Maria Ursula Monika "
+    "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann"
+)
+
+
+@pytest.fixture
+def max_beispiel():
+    """The demo subscriber K-100002 with his Kombi-Abo, as `make run` loads him."""
+    call_command("seed_subscriptions_demo", stdout=io.StringIO())
+    return Subscriber.objects.get(customer_number="K-100002")
+
+
+def test_stuffed_name_does_not_cancel_someone_elses_contract(
+    client, max_beispiel, mailoutbox, django_capture_on_commit_callbacks
+):
+    kombi = max_beispiel.subscriptions.get()
+
+    response = send(
+        client,
+        django_capture_on_commit_callbacks,
+        name=STUFFED,
+        identifier="max.beispiel@example.org",
+        email="eve@evil.test",
+    )
+
+    # The contract runs on; the declaration waits for staff.
+    kombi.refresh_from_db()
+    assert kombi.status == Subscription.Status.ACTIVE
+    assert kombi.ends_on is None
+    declaration = Declaration.objects.get()
+    assert declaration.unmatched
+    assert not Effect.objects.exists()
+
+    # The attacker learns nothing about the contract, by page or by mail.
+    [to_attacker] = [m for m in mailoutbox if m.to == ["eve@evil.test"]]
+    receipt = client.get(response["Location"]).text
+    for text in [to_attacker.subject, to_attacker.body, to_attacker.alternatives[0][0], receipt]:
+        assert "Kombi" not in text
+        assert "K-100002" not in text
+        assert "endet am" not in text
+        assert "Guten Tag Max" not in text
+
+    # Max is told at the address on file, with a way to say it was not him.
+    [notice] = [m for m in mailoutbox if m.to == ["max.beispiel@example.org"]]
+    assert "Guten Tag Max Beispiel," in notice.body
+    assert "An Ihren Verträgen hat sie deshalb nichts geändert" in notice.body
+    assert "Das waren Sie nicht?" in notice.body
+    assert link_in(notice, "/abo/nicht-ich/")
+    assert len(mailoutbox) == 2
+
+
+def _without_what_was_typed(text, declaration):
+    """A page or mail with what differs between two declarations anyway taken out."""
+    received = timezone.localtime(declaration.received_at)
+    for value in [
+        declaration.identifier,
+        declaration.token,
+        f"{declaration.pk:06d}",
+        *(dateformat.format(received, f) for f in ["l, j. F Y", "j.n.Y H:i:s", "H:i:s"]),
+    ]:
+        text = text.replace(value, "…")
+    return text
+
+
+def test_the_form_answers_alike_whether_or_not_the_address_is_a_subscribers(
+    client, max_beispiel, mailoutbox, django_capture_on_commit_callbacks
+):
+    answers = []
+    for identifier in ["max.beispiel@example.org", "niemand@example.org"]:
+        mailoutbox.clear()
+        response = send(
+            client,
+            django_capture_on_commit_callbacks,
+            name=STUFFED,
+            identifier=identifier,
+            email="eve@evil.test",
+        )
+        declaration = Declaration.objects.get(identifier=identifier)
+        [to_attacker] = [m for m in mailoutbox if m.to == ["eve@evil.test"]]
+        answers.append(
+            [
+                response.status_code,
+                _without_what_was_typed(response["Location"], declaration),
+                *(
+                    _without_what_was_typed(text, declaration)
+                    for text in [
+                        client.get(response["Location"]).text,
+                        to_attacker.subject,
+                        to_attacker.body,
+                        to_attacker.alternatives[0][0],
+                    ]
+                ),
+            ]
+        )
+
+    known, unknown = answers
+    assert known == unknown
+
+
+@pytest.mark.parametrize(
+    ("identifier", "name"),
+    [
+        ("{number}", "Erika Mustermann"),
+        ("{number_spaced}", "  ERIKA   mustermann "),
+        ("{number_fullwidth}", "Ｅｒｉｋａ\u3000Ｍｕｓｔｅｒｍａｎｎ"),
+        (" Erika.Mustermann@EXAMPLE.org ", "erika mustermann"),
+    ],
+)
+def test_the_number_or_address_on_file_with_the_whole_name_on_file_cancels_however_typed(
+    client, print_contract, django_capture_on_commit_callbacks, identifier, name
+):
+    number = print_contract.subscriber.customer_number
+    digits = number.removeprefix("K-")
+    identifier = identifier.format(
+        number=number,
+        number_spaced=f"k {digits}",
+        number_fullwidth="Ｋ－" + "".join(chr(ord(d) + 0xFEE0) for d in digits),
+    )
+
+    send(client, django_capture_on_commit_callbacks, identifier=identifier, name=name)
+
+    print_contract.refresh_from_db()
+    assert print_contract.status == Subscription.Status.CANCELLED
+    assert Declaration.objects.get().subscriber == print_contract.subscriber
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Erika", "Mustermann", "Erika Mustermann Schmidt", "Mustermann, Erika", "Erika Musterman"],
+)
+def test_a_name_that_is_not_the_whole_name_on_file_leaves_the_contract_to_staff(
+    client, print_contract, mailoutbox, django_capture_on_commit_callbacks, name
+):
+    subscriber = print_contract.subscriber
+
+    send(client, django_capture_on_commit_callbacks, identifier=subscriber.email, name=name)
+
+    print_contract.refresh_from_db()
+    assert print_contract.ends_on is None
+    assert Declaration.objects.get().unmatched
+    [notice] = [m for m in mailoutbox if m.to == [subscriber.email]]
+    assert "nichts geändert" in notice.body
+
+
+def test_a_logged_in_subscribers_cancellation_needs_no_name_match(
+    client, print_contract, mailoutbox, django_capture_on_commit_callbacks
+):
+    erika = print_contract.subscriber
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/abo/", {"email": erika.email})
+    client.post(link_in(mailoutbox[0], "/abo/anmelden/"))
+
+    send(
+        client,
+        django_capture_on_commit_callbacks,
+        identifier=erika.customer_number,
+        name="E. Mustermann",
+    )
+
+    print_contract.refresh_from_db()
+    assert print_contract.status == Subscription.Status.CANCELLED
+
+
+# Das war ich nicht
+
+
+def test_the_subscriber_named_says_das_war_ich_nicht_and_the_aboverwaltung_hears_at_once(
+    client, max_beispiel, mailoutbox, django_capture_on_commit_callbacks
+):
+    send(
+        client,
+        django_capture_on_commit_callbacks,
+        name=STUFFED,
+        identifier="max.beispiel@example.org",
+        email="eve@evil.test",
+    )
+    [notice] = [m for m in mailoutbox if m.to == ["max.beispiel@example.org"]]
+    url = link_in(notice, "/abo/nicht-ich/")
+    declaration = Declaration.objects.get()
+    mailoutbox.clear()
+
+    # A mail server's link check (GET) records nothing.
+    asked = client.get(url)
+    declaration.refresh_from_db()
+    assert asked.status_code == 200
+    assert "Das war ich nicht</button>" in asked.text
+    assert 'name="csrfmiddlewaretoken"' in asked.text
+    assert declaration.disputed_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = client.post(url)
+        client.post(url)  # a second click
+
+    declaration.refresh_from_db()
+    assert answered.status_code == 200
+    assert "Danke." in answered.text
+    assert declaration.disputed_at is not None
+    assert declaration.disputed_by == max_beispiel
+    [to_staff] = mailoutbox
+    assert to_staff.to == ["abo@verwaltung-digital.example"]
+    assert "„Das war ich nicht“" in to_staff.subject
+    assert "K-100002" in to_staff.subject
+    assert f"/admin/subscriptions/declaration/{declaration.pk}/change/" in to_staff.body
+
+
+def test_the_das_war_ich_nicht_link_cannot_be_forged_and_expires(
+    client, max_beispiel, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    send(
+        client,
+        django_capture_on_commit_callbacks,
+        name=STUFFED,
+        identifier="max.beispiel@example.org",
+    )
+    declaration = Declaration.objects.get()
+    url = link_in(next(m for m in mailoutbox if m.to == [max_beispiel.email]), "/abo/nicht-ich/")
+    forged = "/abo/nicht-ich/" + signing.dumps([declaration.pk, max_beispiel.pk]) + "/"
+    now = time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: now - 91 * 24 * 3600)
+    old = declarations.dispute_path(declaration, max_beispiel)
+    monkeypatch.undo()
+
+    for bad in [url[:-5] + "xxxx/", forged, old]:
+        response = client.post(bad)
+        assert response.status_code == 404
+        assert "Dieser Link ist abgelaufen oder unvollständig" in response.text
+    declaration.refresh_from_db()
+    assert declaration.disputed_at is None
+
+
+# What mails to addresses not on file carry (issue 25, point 4)
+
+INJECTED = "Eve\r\nBcc: x@evil.test\r\n\r\nKlicken Sie http://evil.test/login"
+ONE_LINE = "Bitte geben Sie Ihren Namen in einer Zeile an, ohne Zeilenumbrüche oder Steuerzeichen."
+
+
+@pytest.mark.parametrize(
+    ("url", "form"), [(CANCEL, cancellation), ("/abo/widerrufen/", withdrawal)]
+)
+@pytest.mark.parametrize(
+    "name", [INJECTED, "Eve\nEve", "Eve\tEve", "Eve\u2028Eve", "\u202eevE", "Eve\x1b[31m"]
+)
+def test_a_name_with_line_breaks_is_refused_at_the_field_and_nothing_is_mailed(
+    client, mailoutbox, url, form, name
+):
+    response = client.post(url, form(name=name, identifier="K-123456", email="opfer@example.org"))
+
+    assert response.status_code == 200
+    assert f'<p class="field-error" id="id_name_error">{ONE_LINE}</p>' in response.text
+    assert 'value="K-123456"' in response.text  # what was typed stays
+    assert not Declaration.objects.exists()
+    assert not OutgoingMail.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["Eve http://evil.test/login", "Eve www.evil.test"])
+def test_a_name_with_a_web_address_is_refused_at_the_field(client, name):
+    response = client.post(CANCEL, cancellation(name=name, identifier="K-123456"))
+
+    assert response.status_code == 200
+    assert "Bitte geben Sie hier nur Ihren Namen an, keine Internetadresse." in response.text
+    assert not Declaration.objects.exists()
+
+
+@pytest.mark.parametrize("identifier", ["Klicken Sie hier", "K-12345", "http://evil.test/"])
+def test_the_identifier_must_be_a_customer_number_or_an_e_mail_address(client, identifier):
+    response = client.post(CANCEL, cancellation(identifier=identifier))
+
+    assert response.status_code == 200
+    assert (
+        'id="id_identifier_error">Bitte geben Sie Ihre Kundennummer (zum Beispiel K-123456) '
+        "oder die E-Mail-Adresse Ihres Abonnements an.</p>" in response.text
+    )
+    assert not Declaration.objects.exists()
+
+
+def test_mails_to_addresses_not_on_file_carry_the_typed_fields_only_quoted_and_capped(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    reason = (
+        "Die Behörde wurde aufgelöst.\r\nKlicken Sie http://evil.test/login\r\n"
+        + "Jetzt anmelden! " * 40
+    )
+
+    send(
+        client,
+        django_capture_on_commit_callbacks,
+        kind="extraordinary",
+        reason=reason,
+        name="Eve Angreiferin",
+        identifier="K-999999",
+        email="opfer@example.org",
+    )
+
+    [message] = mailoutbox
+    text, html = message.body, message.alternatives[0][0]
+    typed = dict(
+        re.findall(
+            r"^(Grund|Name|Kundennummer oder E-Mail-Adresse|Bestätigung an): „(.*)“$",
+            text,
+            re.MULTILINE,
+        )
+    )
+    assert typed["Name"] == "Eve Angreiferin"
+    assert typed["Kundennummer oder E-Mail-Adresse"] == "K-999999"
+    assert typed["Bestätigung an"] == "opfer@example.org"
+    # The reason in one line, its web address taken out, cut short.
+    assert typed["Grund"].startswith(
+        "Die Behörde wurde aufgelöst. Klicken Sie [Link entfernt] Jetzt anmelden!"
+    )
+    assert len(typed["Grund"]) == declarations.QUOTE_LIMITS["reason"]
+    assert typed["Grund"].endswith("…")
+    # Outside the quotes, nothing that was typed: not even a salutation by name.
+    rest = text
+    for value in typed.values():
+        rest = rest.replace(f"„{value}“", "")
+    for word in ["Eve", "Angreiferin", "aufgelöst", "anmelden", "evil.test"]:
+        assert word not in rest
+    assert "Guten Tag,\n" in text
+    assert "evil.test" not in html
+    assert '<span style="background:#eef1f4">„Eve Angreiferin“</span>' in html
+    receipt = "http://testserver" + link_in(message, "/abo/erklaerung/")
+    assert re.findall(r'href="([^"]+)"', html) == [receipt]
 
 
 # Nothing is lost
@@ -424,15 +769,43 @@ def test_with_the_mail_server_down_the_cancellation_stands_and_the_worker_sends_
 # Limits and strangers
 
 
-def test_a_flood_of_cancellations_gets_a_german_429(client, print_contract):
+def test_a_declaration_beyond_the_rate_limit_is_recorded_and_only_its_mails_wait(
+    client, print_contract, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscriber = print_contract.subscriber
     for _ in range(20):
         client.post(CANCEL, cancellation(identifier="K-000000"))
 
-    response = client.post(CANCEL, cancellation(identifier="K-000001"))
+    response = send(client, django_capture_on_commit_callbacks, identifier=subscriber.email)
 
-    assert response.status_code == 429
-    assert "Zu viele Anfragen" in response.text
-    assert "abo@verwaltung-digital.example" in response.text  # another way that works
+    declaration = Declaration.objects.get(identifier=subscriber.email)
+    assert response.status_code == 302
+    assert response["Location"] == declaration.get_absolute_url()
+    # A flood is no certain identification: the declaration waits for staff.
+    assert declaration.unmatched
+    print_contract.refresh_from_db()
+    assert print_contract.ends_on is None
+    held = OutgoingMail.objects.filter(state=OutgoingMail.State.HELD)
+    assert sorted(held.values_list("to", flat=True)) == sorted(
+        ["erika@example.org", subscriber.email]
+    )
+    assert mailoutbox == []
+    receipt = client.get(response["Location"]).text
+    assert "Ihre Kündigung ist eingegangen" in receipt
+    assert "die Bestätigung an erika@example.org erst, wenn wir nachgesehen haben" in receipt
+
+    # Staff have looked: the held mails go with the worker's next round.
+    out = io.StringIO()
+    call_command("release_held_mail", "--dry-run", stdout=out)
+    call_command("release_held_mail", stdout=out)
+    call_command("deliver_mail", "--once", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "2 E-Mails zurückgehalten.",
+        "2 E-Mails freigegeben; deliver_mail versendet sie.",
+        "22 E-Mails versendet, 0 warten noch.",  # the 20 before and these two
+    ]
+    assert [m.to for m in mailoutbox].count([subscriber.email]) == 1
 
 
 def test_a_stranger_cannot_preselect_someone_elses_contract(client, print_contract):
