@@ -22,7 +22,8 @@ from portal.lib.images import make_renditions
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "__str__", "credit", "width", "height", "created_at"]
-    search_fields = ["caption", "alt_text", "credit"]
+    search_fields = ["caption", "alt_text", "credit", "original_name"]
+    readonly_fields = ["original_name"]
     date_hierarchy = "created_at"
 
     def has_change_permission(self, request, obj=None):
@@ -36,7 +37,7 @@ class ImageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "file" in form.changed_data:
-            make_renditions(obj)
+            obj.renew_renditions()
 
     def get_urls(self):
         picker = path(
