@@ -94,13 +94,13 @@ def test_a_published_picture_is_a_plain_file_at_the_address_its_page_shows(
     assert picture["Content-Type"] == "image/jpeg"
 
 
-def test_replacing_a_pictures_file_points_the_bodies_that_show_it_at_the_new_renditions(
+def test_replacing_a_pictures_file_removes_the_old_files_and_the_bodies_show_the_new_ones(
     client, chief_client, django_capture_on_commit_callbacks
 ):
     image = make_image(caption="Das Rathaus")
     image.renew_renditions()
     article = make_article(body=body_with(image))
-    old = rendition_names(image)
+    old = [image.file.name, *rendition_names(image)]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = chief_client.post(
