@@ -47,8 +47,11 @@ format: install
 
 # Production: migrate, collect static files, serve with gunicorn (deploy/gunicorn.conf.py).
 # Needs DJANGO_ENV=production and the settings the README's production section lists.
+# rename_pictures: pictures not public yet that still have guessable names get random
+# ones (README, "Pictures as files"); once done, it only looks.
 serve: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py rename_pictures
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py portal.wsgi
 

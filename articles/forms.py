@@ -213,5 +213,7 @@ class ImageForm(forms.ModelForm):
         upload = self.cleaned_data["file"]
         if upload and not getattr(upload, "_committed", False):
             validate_image_upload(upload)
+            # Kept for editors only; the file is stored under a random name.
+            self.instance.original_name = (upload.name or "")[:255]
             upload = normalise_upload(upload)
         return upload

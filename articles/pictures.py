@@ -1,8 +1,11 @@
 """The picture library: pictures with their texts, and the addresses of their renditions."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from portal.lib.images import UnguessableName, make_renditions
+from portal.lib.text import sanitize_html
 
 
 class Image(models.Model):
@@ -10,10 +13,22 @@ class Image(models.Model):
 
     file = models.ImageField(
         _("Datei"),
-        upload_to="images/%Y/%m/",
+        # Stored under a random name: uploaded for an article that is not out
+        # yet, a picture must not be found by its file name or id.
+        upload_to=UnguessableName("images/%Y/%m/"),
         width_field="width",
         height_field="height",
         help_text=_("JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel."),
+    )
+    original_name = models.CharField(
+        _("Ursprünglicher Dateiname"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Nur für die Redaktion: So hieß die Datei beim Hochladen. Ausgeliefert wird "
+            "das Bild unter einem zufälligen Namen."
+        ),
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
@@ -43,6 +58,25 @@ class Image(models.Model):
         return Article.objects.filter(
             Q(lead_image=self) | Q(body_images=self), status=Article.Status.PUBLISHED
         ).exists()
+
+    def renew_renditions(self):
+        """Render the picture again, and point the article bodies that show it at the result.
+
+        A body is saved with its pictures' rendition addresses in it
+        (articles.body), and every rendering has new addresses, so each body
+        that embeds this picture is embedded again. By queryset update: the
+        text is the same, so neither the article's version (the editors'
+        conflict check) nor its revisions change; the topic triggers renew
+        its pages. The old renditions go once this has committed.
+        """
+        from articles.body import embed_body_images
+        from articles.models import Article
+
+        with transaction.atomic():
+            make_renditions(self)
+            showing = Article.objects.filter(body_images=self).values_list("pk", "body")
+            for pk, body in showing:
+                Article.objects.filter(pk=pk).update(body=embed_body_images(sanitize_html(body)))
 
     @property
     def print_src(self):

@@ -232,8 +232,22 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("PORTAL_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Uploaded pictures are served by the app itself where no web server does it.
 SERVE_MEDIA = envbool("PORTAL_SERVE_MEDIA", not PRODUCTION)
+# Files with personal data (receipt PDFs): on the app server's own disk,
+# outside MEDIA_ROOT, so neither the app, a web server nor a bucket serves
+# them; the views that read them check who asks. Only rendered copies live
+# here, so the folder needs no backup and each app server keeps its own.
+PRIVATE_ROOT = Path(os.getenv("PORTAL_PRIVATE_ROOT", BASE_DIR / "var" / "private"))
+if PRIVATE_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured(
+        f"PORTAL_PRIVATE_ROOT ({PRIVATE_ROOT}) must not lie inside PORTAL_MEDIA_ROOT "
+        f"({MEDIA_ROOT}), which is served to everyone."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

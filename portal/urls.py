@@ -55,15 +55,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+def media(request, path):
+    """Uploaded pictures, served by the app until a web server or S3 takes over.
+
+    The folder is read per request, as the storage reads it: URLs are often
+    loaded before MEDIA_ROOT is final (tests move it to a folder of their own).
+    """
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.DEBUG or settings.SERVE_MEDIA:
-    # Uploaded pictures, served by the app until a web server or S3 takes over.
-    urlpatterns.append(
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media))
 
 # A database that is down (restart, failover) gives a German 503 at once, not a 500.
 handler500 = "portal.views.server_error"

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from ads import counting
 from portal.lib import pagecache
@@ -24,9 +24,13 @@ def no_flush_at_exit():
 
 @pytest.fixture(autouse=True, scope="session")
 def media_root(tmp_path_factory):
-    """Uploads of the test session go to pytest's temporary folder, which it prunes."""
+    """Uploads and private files of the test session go to pytest's temporary folder,
+    which it prunes."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
-    return settings.MEDIA_ROOT
+    private = {**settings.STORAGES["private"]}
+    private["OPTIONS"] = {**private["OPTIONS"], "location": tmp_path_factory.mktemp("private")}
+    with override_settings(STORAGES={**settings.STORAGES, "private": private}):
+        yield settings.MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)

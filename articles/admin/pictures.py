@@ -5,6 +5,7 @@ import re
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -22,7 +23,8 @@ from portal.lib.images import make_renditions
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "__str__", "credit", "width", "height", "created_at"]
-    search_fields = ["caption", "alt_text", "credit"]
+    search_fields = ["caption", "alt_text", "credit", "original_name"]
+    readonly_fields = ["original_name"]
     date_hierarchy = "created_at"
 
     def has_change_permission(self, request, obj=None):
@@ -34,9 +36,15 @@ class ImageAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
+        replaced = form.initial.get("file") if change else None
         super().save_model(request, obj, form, change)
         if "file" in form.changed_data:
-            make_renditions(obj)
+            obj.renew_renditions()
+            if replaced and replaced.name != obj.file.name:
+                # The replaced file goes too (pages link only renditions): an address
+                # someone saw in a preview stops working once the picture is replaced.
+                name, storage = replaced.name, replaced.storage
+                transaction.on_commit(lambda: storage.delete(name))
 
     def get_urls(self):
         picker = path(

@@ -195,7 +195,7 @@ def article_pdf(request, pk, slug):
         )
         if not_modified is not None:
             return not_modified
-        data = pdf.stored(pdf.stored_name_for(pk, known["hash"]))
+        data = pdf.stored(pdf.stored_name(pdf_folder(pk), known["hash"]))
         if data is not None:
             return pdf_response(data, slug, known["hash"], known["modified"], cached=True)
 
@@ -218,12 +218,17 @@ def article_pdf(request, pk, slug):
     if not_modified is not None:
         return not_modified
     try:
-        data, cached = pdf.get_or_render(article, html, request.build_absolute_uri("/"))
+        data, cached = pdf.get_or_render(pdf_folder(pk), html, request.build_absolute_uri("/"))
     except pdf.RenderBusy:
         response = render(request, "articles/pdf_busy.html", status=503)
         response["Retry-After"] = "5"
         return response
     return pdf_response(data, article.slug, digest, last_modified, cached=cached)
+
+
+def pdf_folder(pk):
+    """Where an article's PDF is kept in the media storage (its current version only)."""
+    return f"pdf/{pk}"
 
 
 def pdf_response(data, slug, digest, last_modified, cached):

@@ -1,11 +1,15 @@
 """Checks for uploaded pictures: only what browsers show, in sizes we can handle."""
 
 import io
+import secrets
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
@@ -116,23 +120,58 @@ def rendition_widths(width):
     return [*widths, min(width, RENDITION_WIDTHS[-1])]
 
 
+def unguessable(length=16):
+    """A random path segment: 128 bits, URL-safe, so nobody finds a file by trying names."""
+    return secrets.token_urlsafe(length)
+
+
+@deconstructible
+class UnguessableName:
+    """``upload_to`` that stores a file under a random name, keeping only its extension.
+
+    Pictures are uploaded days before the article they belong to appears, and
+    media is served as plain files (by the app, a web server or S3) without
+    asking the database. So the address itself must not be guessable: not
+    from the uploader's file name ("embargo-minister-ruecktritt.jpg"), not
+    from a sequential id, only from a page that shows the picture. The date
+    folders only spread the files over directories.
+    """
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        extension = Path(filename).suffix.lower()
+        return f"{timezone.now().strftime(self.folder)}{unguessable()}{extension}"
+
+
 def make_renditions(image, storage=None):
     """Write the picture in a few widths, as JPEG (PNG if transparent) and WebP.
 
-    Done once, when the picture is uploaded; pages only read the result from
-    ``image.renditions``: {"fallback": [[width, name], ...], "webp": [...]}.
+    Done when the picture is uploaded or replaced; pages only read the result
+    from ``image.renditions``: {"fallback": [[width, name], ...], "webp": [...]}.
+    Each rendering goes to a new random folder: its names cannot be guessed
+    from the picture's id, and they never repeat, so a copy cached for a
+    year (S3, a CDN, browsers) is never the wrong picture. The previous
+    renditions are removed once the caller's transaction commits, after the
+    pages that showed them have been pointed at the new ones.
     """
-    image.renditions = render_widths(
-        image.file, f"renditions/{image.pk}", image.renditions, storage or image.file.storage
-    )
+    storage = storage or image.file.storage
+    old = image.renditions
+    image.renditions = render_widths(image.file, f"renditions/{unguessable()}", {}, storage)
     image.save(update_fields=["renditions"])
+    transaction.on_commit(lambda: delete_renditions(old, storage))
     return image.renditions
+
+
+def delete_renditions(renditions, storage):
+    for _width, name in [*renditions.get("fallback", []), *renditions.get("webp", [])]:
+        storage.delete(name)
 
 
 def render_widths(file, folder, old, storage):
     """Renditions of ``file`` under ``folder``, replacing those listed in ``old``."""
-    for _width, name in [*old.get("fallback", []), *old.get("webp", [])]:
-        storage.delete(name)
+    delete_renditions(old, storage)
     with file.open("rb") as handle, PILImage.open(handle) as original:
         original.load()
         transparent = "A" in original.getbands() or "transparency" in original.info

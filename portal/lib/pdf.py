@@ -64,19 +64,15 @@ def digest(html):
     return hashlib.sha256(html.encode()).hexdigest()[:32]
 
 
-def stored_name(article, html):
-    return stored_name_for(article.pk, digest(html))
+def stored_name(folder, digest):
+    return f"{folder}/{digest}.pdf"
 
 
-def stored_name_for(pk, digest):
-    return f"pdf/{pk}/{digest}.pdf"
-
-
-def stored(name):
+def stored(name, storage=default_storage):
     """The stored PDF's bytes, or None when there is none (yet, or any more)."""
-    if not default_storage.exists(name):  # on S3 as on disk
+    if not storage.exists(name):  # on S3 as on disk
         return None
-    with default_storage.open(name, "rb") as handle:
+    with storage.open(name, "rb") as handle:
         return handle.read()
 
 
@@ -87,27 +83,27 @@ def render(html, base_url):
     )
 
 
-def get_or_render(article, html, base_url):
-    """(pdf bytes, cached?) for this version of the article.
+def get_or_render(folder, html, base_url, storage=default_storage):
+    """(pdf bytes, cached?) for this HTML, kept in ``folder`` of ``storage``.
 
-    A stored PDF is served as it is; otherwise one is rendered within a
-    rendering slot (RenderBusy if none frees up in time), stored, and the
-    article's older PDFs removed.
+    A folder holds one document's PDF (an article's, a receipt's). A stored
+    PDF is served as it is; otherwise one is rendered within a rendering slot
+    (RenderBusy if none frees up in time), stored, and the folder's older
+    PDFs removed.
     """
-    name = stored_name(article, html)
-    if (data := stored(name)) is not None:
+    name = stored_name(folder, digest(html))
+    if (data := stored(name, storage)) is not None:
         return data, True
     with render_slot():
         # Readers of a newsletter ask for the same PDF at once: whoever waited
         # for a slot may find it rendered and stored by then.
-        if (data := stored(name)) is not None:
+        if (data := stored(name, storage)) is not None:
             return data, True
         data = render(html, base_url)
-        default_storage.save(name, ContentFile(data))
-    folder = f"pdf/{article.pk}"
-    for old in default_storage.listdir(folder)[1]:
+        storage.save(name, ContentFile(data))
+    for old in storage.listdir(folder)[1]:
         if f"{folder}/{old}" != name:
-            default_storage.delete(f"{folder}/{old}")
+            storage.delete(f"{folder}/{old}")
     return data, False
 
 

@@ -6,6 +6,7 @@ at once.
 """
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -97,17 +98,28 @@ def _receipt_context(declaration):
 
 @never_cache
 def receipt_pdf(request, token):
-    from portal.lib.pdf import (
-        render as render_pdf,  # WeasyPrint loads only when a PDF is asked for
-    )
+    """The receipt as PDF: rendered once per version (a later match adds the contract's
+    end), then read from private storage; rendered within the article PDFs' slots."""
+    from portal.lib import pdf  # WeasyPrint loads only when a PDF is asked for
 
+    # The link is checked on every request, whether the PDF is stored or not.
     declaration = _declaration(token)
     html = render_to_string(
         "subscriptions/receipt_pdf.html",
         {**_receipt_context(declaration), "portal_name": settings.PORTAL_NAME},
     )
-    response = HttpResponse(render_pdf(html, base_url(request)), content_type="application/pdf")
+    try:
+        data, cached = pdf.get_or_render(
+            f"receipts/{declaration.pk}", html, base_url(request), storage=storages["private"]
+        )
+    except pdf.RenderBusy:
+        context = {"declaration": declaration}
+        busy = render(request, "subscriptions/receipt_pdf_busy.html", context, status=503)
+        busy["Retry-After"] = "5"
+        return busy
+    response = HttpResponse(data, content_type="application/pdf")
     kind = "widerruf" if declaration.kind == Declaration.Kind.WITHDRAWAL else "kuendigung"
     stamp = timezone.localtime(declaration.received_at).strftime("%Y-%m-%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.pdf"'
+    response["X-PDF-Cache"] = "hit" if cached else "miss"
     return response

@@ -4,10 +4,12 @@ import io
 
 import boto3
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
 from pypdf import PdfReader
 
+from articles.models import Article, Image
 from portal.lib.images import make_renditions
 from tests.factories import make_article, make_image
 from tests.portal.test_page_cache import free_port
@@ -79,3 +81,24 @@ def test_the_pdf_of_an_article_takes_its_picture_from_the_bucket(client, s3):
     assert response.status_code == 200
     first_page = PdfReader(io.BytesIO(response.content)).pages[0]
     assert len(first_page.images) == 1
+
+
+def test_rename_pictures_moves_an_embargoed_picture_within_the_bucket(
+    s3, django_capture_on_commit_callbacks
+):
+    bucket, _endpoint = s3
+    image = make_image()
+    legacy = "images/2026/12/embargo-minister-ruecktritt.jpg"
+    with image.file.open("rb") as handle:
+        image.file.storage.save(legacy, handle)
+    Image.objects.filter(pk=image.pk).update(file=legacy)
+    make_article(lead_image=image, status=Article.Status.DRAFT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rename_pictures", stdout=io.StringIO())
+
+    image.refresh_from_db()
+    names = {item["Key"] for item in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert legacy not in names
+    assert image.file.name in names
+    assert all(name in names for _, name in image.renditions["webp"])

@@ -3,7 +3,6 @@
 from django.core.management.base import BaseCommand
 
 from articles.models import Image
-from portal.lib.images import make_renditions
 
 
 class Command(BaseCommand):
@@ -21,6 +20,6 @@ class Command(BaseCommand):
         count = images.count()
         if not dry_run:
             for image in images.iterator():
-                make_renditions(image)
+                image.renew_renditions()
         verb = "würden erzeugt" if dry_run else "erzeugt"
         self.stdout.write(f"Bildgrößen für {count} Bilder {verb}.")

@@ -95,7 +95,9 @@ def create_article(item, section, with_picture=True):
 
 def create_picture(meta, seed_text):
     name = f"{german_slugify(seed_text, max_length=80)}.jpg"
-    image = Image(alt_text=meta["alt"], caption=meta["caption"], credit=meta["credit"])
+    image = Image(
+        alt_text=meta["alt"], caption=meta["caption"], credit=meta["credit"], original_name=name
+    )
     # Assigned, not file.save(): only assignment fills in width and height.
     image.file = ContentFile(demo_picture(seed_text), name=name)
     image.save()
