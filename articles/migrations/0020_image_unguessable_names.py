@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0018_kind_index'),
+        ('articles', '0019_cheaper_topic_triggers'),
     ]
 
     operations = [
