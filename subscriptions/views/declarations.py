@@ -98,8 +98,8 @@ def _receipt_context(declaration):
 
 @never_cache
 def receipt_pdf(request, token):
-    """The receipt as PDF: rendered once per version (a later match adds the contract's
-    end), then read from private storage; rendered within the article PDFs' slots."""
+    """The receipt as PDF: rendered once (it shows what was declared, not what it did),
+    then read from private storage; rendered within the article PDFs' slots."""
     from portal.lib import pdf  # WeasyPrint loads only when a PDF is asked for
 
     # The link is checked on every request, whether the PDF is stored or not.
