@@ -56,7 +56,9 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
     date_hierarchy = "publish_at"
     # Only orders an index serves: sorting 200,000 rows by section or byline takes ~250 ms.
     sortable_by = ["headline", "publish_at"]
-    autocomplete_fields = ["section", "author", "lead_image", "vendors"]
+    # The author is a plain list of the newsroom (ArticleForm): an autocomplete
+    # would need the user directory's view permission.
+    autocomplete_fields = ["section", "lead_image", "vendors"]
     inlines = [ArticleLinkInline]
     # At 200,000 articles no list view may count them all: see CappedCountPaginator.
     paginator = CappedCountPaginator
