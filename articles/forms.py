@@ -67,17 +67,21 @@ class OrderedTagWidget(TagWidget):
         return super().format_value(value)
 
 
-def editorial_staff(keep=None):
+def editorial_staff(*keep):
     """Who may be named as an article's author: active staff who may write articles
-    (through a group, a permission of their own, or as superusers), and ``keep``
-    (the article's author) even when that is no longer so, so a save never fails on it."""
+    through a group or a permission of their own, and the users ``keep`` (the one
+    writing, the article's author even after they left) so a save never fails on them.
+
+    Superusers outside the newsroom are not listed to everyone: their accounts
+    are none of the newsroom's business.
+    """
     writes = Permission.objects.filter(content_type__app_label="articles", codename="add_article")
     may_write = Q(is_active=True, is_staff=True) & (
-        Q(is_superuser=True) | Q(groups__permissions__in=writes) | Q(user_permissions__in=writes)
+        Q(groups__permissions__in=writes) | Q(user_permissions__in=writes)
     )
     return (
         get_user_model()
-        .objects.filter(may_write | Q(pk=keep))
+        .objects.filter(may_write | Q(pk__in=[pk for pk in keep if pk]))
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
@@ -137,7 +141,8 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.conflict = None
         if "author" in self.fields:
-            self.fields["author"].queryset = editorial_staff(keep=self.instance.author_id)
+            writer = self.user.pk if self.user is not None else None
+            self.fields["author"].queryset = editorial_staff(self.instance.author_id, writer)
         if self.instance.pk:
             self.initial["loaded_version"] = self.instance.version
             # In the editor's order, which taggit would sort away (see OrderedTagWidget).

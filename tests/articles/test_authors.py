@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 
 from articles.models import Article
 from portal.lib.roles import revoke
-from tests.conftest import PASSWORD, make_staff
+from tests.conftest import PASSWORD, logged_in, make_staff
 from tests.factories import article_form, make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -65,21 +65,19 @@ def test_the_author_autocomplete_that_needed_the_directory_is_closed(editor_clie
     assert b"Vogt" not in response.content
 
 
-def test_superusers_and_staff_with_the_right_of_their_own_are_authors_too(
+def test_staff_with_the_right_of_their_own_are_authors_and_superusers_only_for_themselves(
     editor_client, newsroom, django_user_model
 ):
-    django_user_model.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.org", PASSWORD)
     freelancer = django_user_model.objects.create_user("frei", is_staff=True)
     freelancer.user_permissions.add(
         Permission.objects.get(content_type__app_label="articles", codename="add_article")
     )
 
-    assert author_choices(editor_client.get(ADD)) == [
-        "admin",
-        "frei",
-        "Berta Albrecht",
-        "Carla Vogt",
-    ]
+    assert author_choices(editor_client.get(ADD)) == ["frei", "Berta Albrecht", "Carla Vogt"]
+    admins_form = logged_in(admin).get(ADD).context["adminform"].form
+    assert admins_form.initial["author"] == admin.pk
+    assert "admin" in [str(label) for _, label in admins_form.fields["author"].choices]
 
 
 def test_a_post_naming_someone_outside_the_newsroom_is_refused_and_keeps_the_text(
