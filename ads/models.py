@@ -373,3 +373,26 @@ class AdDay(models.Model):
 
     def __str__(self):
         return f"{self.creative_id} {self.day}"
+
+
+class ClickWindow(models.Model):
+    """Clicks on a creative counted lately, so that a client's repeated clicks count once.
+
+    ``key`` is a keyed hash (ads.counting.click_keys) of the creative with the
+    client (its network and browser), or with the network alone; no address
+    or browser name is kept. A window lasts ads.counting.CLICK_WINDOW from
+    ``opened_at``; closed ones are deleted with the next flush of impressions.
+    """
+
+    key = models.UUIDField(primary_key=True)
+    opened_at = models.DateTimeField()
+    # Clicks counted in the window: always 1 for a client; for a network, the
+    # number of its browsers that clicked, which is capped.
+    clicks = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("Klickfenster")
+        verbose_name_plural = _("Klickfenster")
+
+    def __str__(self):
+        return f"{self.key} {self.opened_at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,10 @@
 """Reader pages of ads: the IT-Guide and vendor profiles; ad frames and click counting."""
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -69,10 +71,31 @@ def slot(request, name):
 @require_safe
 @never_cache
 def click(request, pk):
-    """Count the click, then send the reader to the address stored with the creative."""
-    creative = get_object_or_404(Creative.objects.only("target_url"), pk=pk)
-    if counting.counts(request):  # not a link checker's HEAD, a prefetch or a robot
-        counting.count_click(creative.pk)
-    response = HttpResponseRedirect(creative.target_url)
+    """Count the click, then send the reader to the address stored with the creative.
+
+    A creative that is switched off, or whose campaign is paused or not
+    running, leads to its advertiser's IT-Guide profile instead (the IT-Guide
+    when the vendor is not listed) and counts nothing: the booking is over,
+    the link in a page someone kept open is not. Two queries at most.
+    """
+    creative = get_object_or_404(
+        Creative.objects.select_related("campaign__advertiser")
+        .only(
+            "target_url",
+            "campaign__advertiser__slug",
+            "campaign__advertiser__listed_from",
+            "campaign__advertiser__listed_until",
+        )
+        .annotate(running=Exists(running_creatives().filter(pk=OuterRef("pk")))),
+        pk=pk,
+    )
+    if creative.running:
+        if counting.counts(request):  # not a link checker's HEAD, a prefetch or a robot
+            counting.count_click(creative.pk, *counting.click_keys(request, creative.pk))
+        target = creative.target_url
+    else:
+        vendor = creative.campaign.advertiser
+        target = vendor.get_absolute_url() if vendor.is_listed else reverse("ads:directory")
+    response = HttpResponseRedirect(target)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -3,6 +3,9 @@
 import csv
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,6 +67,38 @@ class OrderedTagWidget(TagWidget):
         return super().format_value(value)
 
 
+def editorial_staff(*keep):
+    """Who may be named as an article's author: active staff who may write articles
+    through a group or a permission of their own, and the users ``keep`` (the one
+    writing, the article's author even after they left) so a save never fails on them.
+
+    Superusers outside the newsroom are not listed to everyone: their accounts
+    are none of the newsroom's business.
+    """
+    writes = Permission.objects.filter(content_type__app_label="articles", codename="add_article")
+    may_write = Q(is_active=True, is_staff=True) & (
+        Q(groups__permissions__in=writes) | Q(user_permissions__in=writes)
+    )
+    return (
+        get_user_model()
+        .objects.filter(may_write | Q(pk__in=[pk for pk in keep if pk]))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class AuthorField(forms.ModelChoiceField):
+    """The author, chosen from a list of the newsroom by name.
+
+    A plain list served by the article form itself: choosing an author needs
+    no access to the user directory (auth.view_user), which shows everyone's
+    e-mail address, rights and last login.
+    """
+
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
 class ArticleForm(forms.ModelForm):
     """The article form of the back office; ArticleAdmin sets ``user`` per request."""
 
@@ -91,7 +126,7 @@ class ArticleForm(forms.ModelForm):
         # What revisions keep, but the links (the admin edits them in an inline),
         # and the IT-Guide vendors, which revisions do not keep.
         fields = [name for name in REVISED_FIELDS if name != "links"] + ["vendors"]
-        field_classes = {"tags": OrderedTagField}
+        field_classes = {"tags": OrderedTagField, "author": AuthorField}
         widgets = {
             "tags": OrderedTagWidget(
                 attrs={
@@ -105,6 +140,9 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        if "author" in self.fields:
+            writer = self.user.pk if self.user is not None else None
+            self.fields["author"].queryset = editorial_staff(self.instance.author_id, writer)
         if self.instance.pk:
             self.initial["loaded_version"] = self.instance.version
             # In the editor's order, which taggit would sort away (see OrderedTagWidget).

@@ -10,7 +10,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -60,6 +60,14 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Columns and joins a teaser list needs, in one query."""
         return self.select_related("section", "lead_image").defer("body")
+
+    def revoke_preview_links(self):
+        """Void every preview link shared so far for these articles; return how many.
+
+        Not a save: the text is unchanged, so no new version, and no conflict
+        for someone editing it meanwhile.
+        """
+        return self.update(preview_generation=F("preview_generation") + 1)
 
     def for_page(self):
         """An article page in one query: its joins, and its tags and links in the
@@ -155,6 +163,10 @@ class Article(TagsInOrder, LinksInOrder, models.Model):
     updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
     # Counts saves, so a form opened on version 7 knows when someone saved 8 meanwhile.
     version = models.PositiveIntegerField(_("Version"), default=0, editable=False)
+    # Counts revocations of preview links: a link carries the count it was made
+    # with (articles.views.article.preview_token), so counting up voids them all.
+    # A database default too, for rows written by COPY (generate_articles).
+    preview_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     # The article's Stichwörter as text, for the search vector. Written only by
     # database triggers (migrations 0011, 0012), whatever a save sends: a tag added,

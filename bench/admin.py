@@ -58,7 +58,6 @@ def main():
         ("change form", f"/admin/articles/article/{article.pk}/change/"),
         ("tag autocomplete 'Sa'", "/admin/autocomplete/?app_label=articles&model_name=article&field_name=tags&term=Sa"),
         ("section autocomplete 'Po'", "/admin/autocomplete/?app_label=articles&model_name=article&field_name=section&term=Po"),
-        ("author autocomplete 'be'", "/admin/autocomplete/?app_label=articles&model_name=article&field_name=author&term=be"),
         ("lead image autocomplete 'Ra'", "/admin/autocomplete/?app_label=articles&model_name=article&field_name=lead_image&term=Ra"),
         ("planning week", "/admin/articles/article/planung/?ansicht=woche&datum=2020-03-02"),
         ("planning month", "/admin/articles/article/planung/?ansicht=monat&datum=2020-03-02"),

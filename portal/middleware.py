@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from portal.lib.csp import FILE_POLICY
+
 
 class RejectNulBytesMiddleware:
     """Answer 400 to a NUL byte anywhere in the address or the form data.
@@ -56,4 +58,6 @@ class HealthCheckMiddleware:
             state["cache"] = "unavailable"
         response = JsonResponse(state, status=200 if state["database"] == "ok" else 503)
         patch_cache_control(response, no_store=True)
+        # Answered before django-csp's middleware, like a static file.
+        response["Content-Security-Policy"] = FILE_POLICY
         return response

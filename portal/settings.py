@@ -17,6 +17,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal.lib.csp import add_file_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -228,6 +230,8 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production whitenoise serves straight from static/, with no collectstatic.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Static files are answered before django-csp's middleware; they carry a policy of their own.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_file_policy
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("PORTAL_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Uploaded pictures are served by the app itself where no web server does it.

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.i18n import JavaScriptCatalog
 
 from articles.forms import ArticleForm
@@ -56,7 +57,9 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
     date_hierarchy = "publish_at"
     # Only orders an index serves: sorting 200,000 rows by section or byline takes ~250 ms.
     sortable_by = ["headline", "publish_at"]
-    autocomplete_fields = ["section", "author", "lead_image", "vendors"]
+    # The author is a plain list of the newsroom (ArticleForm): an autocomplete
+    # would need the user directory's view permission.
+    autocomplete_fields = ["section", "lead_image", "vendors"]
     inlines = [ArticleLinkInline]
     # At 200,000 articles no list view may count them all: see CappedCountPaginator.
     paginator = CappedCountPaginator
@@ -85,7 +88,7 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
         ),
     ]
 
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "revoke_preview_links"]
 
     @property
     def media(self):
@@ -108,6 +111,11 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
                 "<path:object_id>/vorschau/",
                 view(self.preview_view),
                 name="articles_article_preview",
+            ),
+            path(
+                "<path:object_id>/vorschau/widerrufen/",
+                view(self.revoke_previews_view),
+                name="articles_article_revoke_previews",
             ),
             path(
                 "<path:object_id>/versionen/",
@@ -180,7 +188,29 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
             reverse("articles:preview-link", args=[preview_token(article)])
         )
         until = timezone.now() + datetime.timedelta(days=settings.PREVIEW_DAYS)
-        return render_preview(request, article, share_link=link, share_until=until)
+        may_revoke = self.has_change_permission(request)
+        return render_preview(
+            request,
+            article,
+            share_link=link,
+            share_until=until,
+            revoked=request.GET.get("widerrufen") == "1",
+            revoke_url=may_revoke
+            and reverse("admin:articles_article_revoke_previews", args=[article.pk]),
+        )
+
+    def revoke_previews_view(self, request, object_id):
+        """The preview page's button: void the links shared so far, show the new one."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = Article.objects.filter(pk=_int(object_id)).first()
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        Article.objects.filter(pk=article.pk).revoke_preview_links()
+        preview = reverse("admin:articles_article_preview", args=[article.pk])
+        return redirect(f"{preview}?widerrufen=1")
 
     def revisions_view(self, request, object_id):
         """Every saved version, a readable diff between any two, and a way back."""
@@ -309,6 +339,21 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
     def unpublish_selected(self, request, queryset):
         self._change_status(
             request, queryset, Article.unpublish, _("%(n)d Artikel zurückgezogen.")
+        )
+
+    @admin.action(description=_("Vorschau-Links widerrufen"), permissions=["change"])
+    def revoke_preview_links(self, request, queryset):
+        """For a link that reached the wrong people: those shared so far stop working."""
+        count = queryset.revoke_preview_links()
+        self.message_user(
+            request,
+            ngettext(
+                "Die bisherigen Vorschau-Links von %(n)d Artikel gelten nicht mehr.",
+                "Die bisherigen Vorschau-Links von %(n)d Artikeln gelten nicht mehr.",
+                count,
+            )
+            % {"n": count},
+            messages.SUCCESS,
         )
 
     def _change_status(self, request, queryset, change, message):

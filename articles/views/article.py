@@ -247,8 +247,20 @@ PREVIEW_SALT = "articles.preview"
 
 
 def preview_token(article):
-    """A link token for one article; preview_link_view accepts it for PREVIEW_DAYS."""
-    return signing.dumps(article.pk, salt=PREVIEW_SALT, compress=True)
+    """A link token for one article; preview_link_view accepts it for PREVIEW_DAYS,
+    until the article's preview links are revoked (Article.preview_generation)."""
+    payload = [article.pk, article.preview_generation]
+    return signing.dumps(payload, salt=PREVIEW_SALT, compress=True)
+
+
+def _previewed(payload):
+    """(article id, preview generation) a token names; links made before they could
+    be revoked name the id alone, and count as the first generation."""
+    if isinstance(payload, int):
+        return payload, 0
+    if isinstance(payload, list) and len(payload) == 2 and all(type(n) is int for n in payload):
+        return payload[0], payload[1]
+    raise Http404
 
 
 def render_preview(request, article, **extra):
@@ -266,15 +278,18 @@ def render_preview(request, article, **extra):
 def preview_link_view(request, token):
     """A draft shown to someone without an account, through a signed link that expires."""
     try:
-        pk = signing.loads(token, salt=PREVIEW_SALT, max_age=settings.PREVIEW_DAYS * 86400)
+        payload = signing.loads(token, salt=PREVIEW_SALT, max_age=settings.PREVIEW_DAYS * 86400)
     except signing.SignatureExpired:
         return render(request, "articles/preview_expired.html", status=410)
     except signing.BadSignature:
         raise Http404 from None
+    pk, generation = _previewed(payload)
     # A taken-back article stays off the web, preview links included.
     article = get_object_or_404(
         Article.objects.for_page().exclude(status=Article.Status.UNPUBLISHED), pk=pk
     )
+    if article.preview_generation != generation:
+        return render(request, "articles/preview_expired.html", {"revoked": True}, status=410)
     return render_preview(request, article)
 
 

@@ -3,7 +3,8 @@
 An app that has permissions to hand out keeps a module ``<app>/roles.py``
 with ``ROLES = {"group name": ["app_label.codename", ...]}``. Data migrations
 call ``apply_roles()`` whenever a model adds permissions, so the groups on
-every database match the declarations of all installed apps together.
+every database match the declarations of all installed apps together; a
+permission taken out of ``ROLES`` is taken back by a migration with ``revoke()``.
 """
 
 import importlib
@@ -49,3 +50,26 @@ def apply_roles(apps, schema_editor):
             ).first()
             if permission:
                 group.permissions.add(permission)
+
+
+def revoke(taken_back):
+    """A data migration's function taking permissions back: ``{"group": ["app.codename"]}``.
+
+    apply_roles() only grants, so a permission dropped from an app's ROLES
+    stays with the group on every existing database until a migration
+    takes it back with this.
+    """
+
+    def take_back(apps, schema_editor):
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+        for name, permissions in taken_back.items():
+            for dotted in permissions:
+                app_label, codename = dotted.split(".")
+                permission = Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                )
+                for group in Group.objects.filter(name=name):
+                    group.permissions.remove(*permission)
+
+    return take_back

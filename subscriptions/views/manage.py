@@ -12,10 +12,7 @@ from portal.lib import ratelimit
 from subscriptions import account, terms
 from subscriptions.forms import AddressForm, EmailForm, NewEmailForm
 from subscriptions.models import LinkToken, Subscription
-from subscriptions.views.common import SESSION_KEY, base_url, current_subscriber, too_many
-
-# A login lasts an hour of inactivity at most, and ends with the browser.
-SESSION_SECONDS = 3600
+from subscriptions.views.common import SESSION_KEY, base_url, current_subscriber, log_in, too_many
 
 
 @never_cache
@@ -77,9 +74,7 @@ def login(request, secret):
     link = LinkToken.redeem(secret, LinkToken.Purpose.LOGIN)
     if link is None:
         return render(request, "subscriptions/link_invalid.html", status=410)
-    request.session.cycle_key()
-    request.session[SESSION_KEY] = link.subscriber_id
-    request.session.set_expiry(SESSION_SECONDS)
+    log_in(request, link.subscriber_id)
     return redirect("subscriptions:manage")
 
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core import signing
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from articles.models import Article
 from articles.views.article import PREVIEW_SALT, preview_token
@@ -135,3 +135,81 @@ def test_a_draft_without_a_time_previews_with_todays_date(editor_client, draft):
     assert f"[{timezone.localdate():%-d.%-m.%Y}]" in html
     draft.refresh_from_db()
     assert draft.publish_at is None
+
+
+# Point 10 (b) of issue 25: a preview link that reached the wrong people can be revoked.
+
+
+def shared_link(editor_client, article):
+    page = editor_client.get(f"/admin/articles/article/{article.pk}/vorschau/")
+    return page.context["share_link"].removeprefix("http://testserver")
+
+
+def test_preview_links_can_be_revoked_from_the_preview_page(editor_client, draft, client):
+    old = shared_link(editor_client, draft)
+    version = Article.objects.get(pk=draft.pk).version
+
+    response = editor_client.post(f"/admin/articles/article/{draft.pk}/vorschau/widerrufen/")
+
+    assert response.status_code == 302
+    page = editor_client.get(response["Location"])
+    assert "Die bisherigen Vorschau-Links gelten nicht mehr" in page.content.decode()
+    new = page.context["share_link"].removeprefix("http://testserver")
+    assert new != old
+    gone = client.get(old)
+    assert gone.status_code == 410
+    assert "Vorschau-Link widerrufen" in gone.content.decode()
+    assert "Noch geheim" not in gone.content.decode()
+    assert "Noch geheim" in client.get(new).content.decode()
+    assert Article.objects.get(pk=draft.pk).version == version  # no new version, no conflict
+
+
+def test_the_changelist_action_revokes_the_links_of_the_chosen_articles(
+    chief_client, draft, client
+):
+    other = make_article(status=Article.Status.DRAFT, headline="Anderer Entwurf")
+    links = {a.pk: shared_link(chief_client, a) for a in (draft, other)}
+
+    response = chief_client.post(
+        "/admin/articles/article/",
+        {"action": "revoke_preview_links", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+
+    assert "Die bisherigen Vorschau-Links von 1 Artikel gelten nicht mehr." in response.text
+    assert client.get(links[draft.pk]).status_code == 410
+    assert client.get(links[other.pk]).status_code == 200
+
+
+def test_links_made_before_they_could_be_revoked_work_until_the_first_revocation(
+    editor_client, draft, client
+):
+    old_style = signing.dumps(draft.pk, salt=PREVIEW_SALT, compress=True)
+    assert client.get(f"/vorschau/{old_style}/").status_code == 200
+
+    editor_client.post(f"/admin/articles/article/{draft.pk}/vorschau/widerrufen/")
+
+    assert client.get(f"/vorschau/{old_style}/").status_code == 410
+
+
+@pytest.mark.parametrize("payload", [[1, 0, 0], ["1", 0], [1, True], {"pk": 1}, "1"])
+def test_a_signed_token_of_another_shape_finds_nothing(draft, client, payload):
+    token = signing.dumps(payload, salt=PREVIEW_SALT)
+
+    assert client.get(f"/vorschau/{token}/").status_code == 404
+
+
+def test_revoking_needs_a_post_with_its_csrf_token_and_the_right_to_change_articles(
+    editor, editor_client, ad_sales, draft, client
+):
+    url = f"/admin/articles/article/{draft.pk}/vorschau/widerrufen/"
+    link = shared_link(editor_client, draft)
+    forged = Client(enforce_csrf_checks=True)  # another site's form, in the editor's browser
+    forged.force_login(editor)
+
+    assert editor_client.get(url).status_code == 405
+    assert forged.post(url).status_code == 403
+    assert client.post(url).status_code == 302  # to the login
+    client.force_login(ad_sales)
+    assert client.post(url).status_code == 404
+    assert Client().get(link).status_code == 200  # nothing was revoked
