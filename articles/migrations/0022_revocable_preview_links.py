@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     A constant default: PostgreSQL adds the column without rewriting the table.
     """
 
-    dependencies = [("articles", "0019_newsroom_without_user_directory")]
+    dependencies = [("articles", "0021_newsroom_without_user_directory")]
 
     operations = [
         migrations.AddField(

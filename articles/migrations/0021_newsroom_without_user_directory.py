@@ -10,6 +10,6 @@ USER_DIRECTORY = {"Redaktion": ["auth.view_user"], "Chefredaktion": ["auth.view_
 class Migration(migrations.Migration):
     """Redaktion and Chefredaktion no longer view users (0009 granted it for the author field)."""
 
-    dependencies = [("articles", "0018_kind_index")]
+    dependencies = [("articles", "0020_image_unguessable_names")]
 
     operations = [migrations.RunPython(revoke(USER_DIRECTORY), migrations.RunPython.noop)]
