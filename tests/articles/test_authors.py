@@ -139,7 +139,7 @@ def test_the_migration_takes_the_directory_back_from_existing_groups():
     for name in ["Redaktion", "Chefredaktion", "Aboverwaltung"]:
         Group.objects.get_or_create(name=name)[0].permissions.add(view_user)
     migration = __import__(
-        "articles.migrations.0019_newsroom_without_user_directory", fromlist=["USER_DIRECTORY"]
+        "articles.migrations.0021_newsroom_without_user_directory", fromlist=["USER_DIRECTORY"]
     )
 
     revoke(migration.USER_DIRECTORY)(apps, None)
