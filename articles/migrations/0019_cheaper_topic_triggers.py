@@ -56,6 +56,15 @@ TAGGED = """
 """
 
 
+UNCHANGED = [
+    ("articles_link_topics", before.LINKED),
+    ("articles_vendor_link_topics", before.VENDOR_LINKED),
+    ("articles_picture_topics", before.PICTURE),
+    ("articles_section_topics", "    PERFORM portal_touch(ARRAY['sections', 'articles']);"),
+    ("articles_tag_topics", "    PERFORM portal_touch(ARRAY['tags']);"),
+]
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0018_kind_index"),
@@ -69,5 +78,10 @@ class Migration(migrations.Migration):
             + trigger_function("articles_tagged_topics", TAGGED),
             trigger_function("articles_article_topics", before.ARTICLE)
             + trigger_function("articles_tagged_topics", before.TAGGED),
+        ),
+        # The others step aside in a bulk import too (topics.bulk_import).
+        migrations.RunSQL(
+            "".join(trigger_function(name, body) for name, body in UNCHANGED),
+            migrations.RunSQL.noop,
         ),
     ]

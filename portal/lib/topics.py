@@ -26,8 +26,9 @@ of moments passed into one row per topic, with the same sum.
 """
 
 import secrets
+from contextlib import contextmanager
 
-from django.db import connection, migrations
+from django.db import connection, migrations, transaction
 
 WRITES = "portal_topic_writes"
 DUE = "portal_topic_due"
@@ -135,10 +136,31 @@ def trigger_function(function, body):
     return f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- In a bulk import everything is renewed once, at its end (bulk_import()).
+    IF current_setting('portal.bulk_import', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
 {body}
     RETURN NULL;
 END $$;
 """
+
+
+@contextmanager
+def bulk_import():
+    """A transaction that writes thousands of rows: counted once, as a change of everything.
+
+    The row triggers (``trigger_function``) step aside; when the block ends,
+    the topic "*", which every version includes, is counted once. An import
+    touches most lists anyway, and asking each row's topics costs more than
+    writing the row (1,000 generated articles: 3.8 s without, 8.8 s with).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('portal.bulk_import', 'on', true)")
+        yield
+        if not transaction.get_rollback():  # else nothing changed
+            cursor.execute("SELECT set_config('portal.bulk_import', 'off', true)")
+            cursor.execute("SELECT portal_touch(ARRAY['*'])")
 
 
 def versions(topics, now):

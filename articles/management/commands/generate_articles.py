@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from articles.demo.reference import SECTIONS
 from articles.models import Article, Section, Tag, TaggedArticle
+from portal.lib import topics
 from portal.lib.text import german_slugify
 
 PLACES = [
@@ -68,7 +69,8 @@ class Command(BaseCommand):
             raise CommandError("--count und --years müssen positiv sein.")
         rng = random.Random(seed)  # noqa: S311 - test data, not secrets
         started = time.monotonic()
-        with transaction.atomic():
+        # One transaction, counted as a change of everything at its end.
+        with topics.bulk_import():
             sections = self.ensure_sections()
             tag_ids = [self.ensure_tag(name) for name in TAGS]
             ids = self.reserve_ids(count)

@@ -212,3 +212,26 @@ def test_an_import_counts_each_topic_once_per_statement_and_every_statement_coun
     # between the two must not keep what the first one left.
     Article.objects.filter(slug="import-1").update(headline="Import eins")
     assert version("articles")[0] == after_import[0] + 1
+
+
+@pytest.mark.django_db
+def test_a_bulk_import_renews_every_page_once_at_its_end(archive):
+    section = make_section()
+    names = ("front", "articles", f"section:{section.slug}", f"article:{archive.pk}", "ads")
+    before = version(*names)
+    with topics.bulk_import():
+        Article.objects.bulk_create(
+            Article(
+                headline=f"Import {n}", slug=f"bulk-{n}", section=section,
+                status="published", publish_at=timezone.now(),
+            )
+            for n in range(50)
+        )  # fmt: skip
+        Article.objects.filter(slug="bulk-1").update(headline="Import eins")
+        # Not counted row by row while it runs ...
+        assert version(*names) == before
+    # ... but once for everything when it ends: no page shows the old state.
+    assert version(*names) == tuple(v + 1 for v in before)
+    # Afterwards writes count as ever.
+    Article.objects.filter(slug="bulk-2").update(headline="Import zwei")
+    assert version("articles")[0] == before[1] + 2
