@@ -12,6 +12,7 @@ as fast for an unknown address as for a subscriber's.
 
 import contextvars
 import datetime
+import functools
 import logging
 
 from django.conf import settings
@@ -57,18 +58,28 @@ def queue(to, *, purpose, template, context, headers=None, send_now=True):
     return mail
 
 
-# The mails committed during the current request, sent once it is answered;
-# None outside a request (management commands, the worker, tests' callbacks).
+# The work for after the current request's answer (mostly sending the mails
+# it committed); None outside a request (management commands, the worker,
+# tests' callbacks).
 _after_response = contextvars.ContextVar("mail_after_response", default=None)
 
 
 def deliver_soon(pk):
     """Send after the answer when inside a request, otherwise at once."""
+    after_answer(functools.partial(deliver, pk))
+
+
+def after_answer(job):
+    """Run ``job()`` once the answer has gone out when inside a request, otherwise at once.
+
+    For work whose duration must not show in the answer. What it queues is
+    committed then, and a mail it queues goes out at once (its request is over).
+    """
     waiting = _after_response.get()
     if waiting is None:
-        deliver(pk)
+        job()
     else:
-        waiting.append(pk)
+        waiting.append(job)
 
 
 def collect_during_requests():
@@ -84,11 +95,12 @@ def _collect(**kwargs):
 def _send_collected(**kwargs):
     waiting = _after_response.get()
     _after_response.set(None)
-    for pk in waiting or ():
+    for job in waiting or ():
         try:
-            deliver(pk)
-        except Exception:  # the database, say: the mail stays queued for the worker
-            logger.exception("Mail %s left for the worker", pk)
+            job()
+        except Exception:  # the database, say: a queued mail stays for the worker
+            # By name only: the arguments may hold an e-mail address.
+            logger.exception("After the answer, %s failed", getattr(job, "func", job).__qualname__)
 
 
 def deliver(pk):
