@@ -11,6 +11,8 @@ Bounded: about a minute and a half; every process it starts is stopped.
 """
 
 import collections
+import contextlib
+import http.cookiejar
 import os
 import re
 import shutil
@@ -20,6 +22,9 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -30,6 +35,10 @@ VAR = BASE / "var" / "faults"
 PORT, REDIS_PORT = 8793, 6391
 LOAD_SECONDS = int(os.getenv("FAULTS_LOAD_SECONDS", "60"))
 CLIENTS = 8
+# Requests timed per kind (a subscriber's address, an unknown one) and form; the
+# medians may differ by this factor at most, or the run fails.
+TIMED = 30
+RATIO_LIMIT = 1.2
 PAGES = ["/", "/archiv/", "/it-guide/", "/suche/?q=Digitalisierung", "/feed/rss/"]
 
 
@@ -62,6 +71,20 @@ def setup():
     )
     call_command("seed_demo", "--if-empty", stdout=open(os.devnull, "w"))  # noqa: SIM115
     call_command("seed_subscriptions_demo", "--if-empty", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from django.db import connection
+
+    from portal.lib import ratelimit
+    from subscriptions.models import Subscriber
+
+    # The limits count in the database, which outlives a run: each run starts afresh.
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {ratelimit.TABLE}")  # noqa: S608 - a constant
+    for n in range(TIMED):
+        Subscriber.objects.get_or_create(
+            email=timed_subscriber(n),
+            defaults={"name": f"Zeit Messung {n}", "street": "Messweg 1", "postcode": "10115",
+                      "city": "Berlin"},
+        )  # fmt: skip
     from articles.models import Article
 
     article = Article.objects.published().order_by("-publish_at").first()
@@ -307,57 +330,162 @@ def login_link_requests(rounds=4, pause=2.2):
     after each, a pause longer than the mail server's delay, so that the next
     request finds a worker free (a sync worker sends the mail after answering).
     The median is robust to the slower first request each worker serves.
-    (With a single worker, the request after a subscriber's would wait for
-    that worker to finish sending: the answer no longer waits for the mail
-    server, but the worker still does.)
+    (With a single worker, the next request would wait for that worker to
+    finish sending: the answer no longer waits for the mail server, but the
+    worker still does; as every address gets a mail, alike for all.)
     """
-    import http.cookiejar
-    import urllib.parse
-    import urllib.request
-
     times = {"known": [], "unknown": []}
     n = 0
     for _ in range(rounds):
         for known in DEMO_SUBSCRIBERS:
             n += 1
             for kind, email in (("unknown", f"niemand{n}@example.org"), ("known", known)):
-                opener = urllib.request.build_opener(
-                    urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-                )
-                opener.addheaders = [("Host", "localhost"), ("X-Forwarded-For", f"10.9.{n}.1")]
-                form = opener.open(f"http://127.0.0.1:{PORT}/abo/", timeout=30).read().decode()
-                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
-                data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "email": email})
-                started = time.monotonic()
-                opener.open(f"http://127.0.0.1:{PORT}/abo/", data=data.encode(), timeout=30).read()
-                times[kind].append(time.monotonic() - started)
+                opener = browser(f"10.9.{n}.1")
+                fields = {"csrfmiddlewaretoken": csrf_token(opener, "/abo/"), "email": email}
+                times[kind].append(timed_post(opener, "/abo/", fields)[0])
             time.sleep(pause)
     return {kind: sorted(values)[len(values) // 2] for kind, values in times.items()}
 
 
-def slow_mail_server(env):
-    """A mail server that takes 2 s to answer: the forms still answer at once, alike for all."""
+@contextlib.contextmanager
+def served_with_mail_server(env, log_name, delay=0.0):
+    """gunicorn with a mail server of its own that answers after ``delay`` s; yields the latter.
+
+    A log of its own: the main run's log is read for its errors at the end.
+    """
     sink = SmtpSink()
-    sink.delay = 2.0
+    sink.delay = delay
     threading.Thread(target=sink.serve_forever, daemon=True).start()
-    # A log of its own: the main run's log is read for its errors at the end.
     server = gunicorn(
-        {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.server_address[1])},
-        "gunicorn-slow-mail.log",
+        {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.server_address[1])}, log_name
     )
     try:
-        median = login_link_requests()
-        time.sleep(sink.delay + 1)  # the mails go out after the answers
+        yield sink
     finally:
         server.terminate()
         server.wait(timeout=30)
         sink.shutdown()
+
+
+def slow_mail_server(env):
+    """A mail server that takes 2 s to answer: the forms still answer at once, alike for all."""
+    with served_with_mail_server(env, "gunicorn-slow-mail.log", delay=2.0) as sink:
+        median = login_link_requests()
+        time.sleep(sink.delay + 1)  # the mails go out after the answers
     print(
         f"{'mail server slow (2 s per mail)':<34} login-link request answered in "
         f"{median['known'] * 1000:.0f} ms for a subscriber's address, "
         f"{median['unknown'] * 1000:.0f} ms for an unknown one (median of 12; ratio "
-        f"{median['known'] / median['unknown']:.2f}); {sink.received} login mails delivered"
+        f"{median['known'] / median['unknown']:.2f}); {sink.received} mails delivered "
+        "(links and notes)"
     )
+
+
+def timed_subscriber(n):
+    return f"zeitmessung{n}@example.org"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The answer to the POST itself is timed, not the page it redirects to."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def browser(address):
+    """A reader with cookies, behind the "proxy" at ``address``; redirects are not followed."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+    )
+    opener.addheaders = [("Host", "localhost"), ("X-Forwarded-For", address)]
+    return opener
+
+
+def csrf_token(opener, path):
+    page = opener.open(f"http://127.0.0.1:{PORT}{path}", timeout=30).read().decode()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+
+
+def timed_post(opener, path, fields):
+    """Seconds until the answer, and its status (a redirect counts as an answer)."""
+    data = urllib.parse.urlencode(fields).encode()
+    started = time.monotonic()
+    try:
+        with opener.open(f"http://127.0.0.1:{PORT}{path}", data=data, timeout=30) as answer:
+            answer.read()
+            status = answer.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return time.monotonic() - started, status
+
+
+def subscribers_untold():
+    """Login-link and e-mail-change requests for subscribers' addresses and unknown ones.
+
+    Alternating, each from a reader address of its own; the work after the
+    answer (sending the mail, to a quick mail server here) is over before
+    the next request. Returns {form: {kind: [(seconds, status)]}}.
+    """
+    from django.db import connection
+
+    from subscriptions.models import LinkToken, Subscriber
+
+    connection.close()  # this process's connection may not have survived the restart
+    times = {
+        "login link": collections.defaultdict(list),
+        "e-mail change": collections.defaultdict(list),
+    }
+    for n in range(TIMED):
+        order = [("subscriber", timed_subscriber(n)), ("unknown", f"niemand{n}@example.org")]
+        for kind, email in order if n % 2 else reversed(order):
+            opener = browser(f"10.10.{n}.1")
+            token = csrf_token(opener, "/abo/")
+            fields = {"csrfmiddlewaretoken": token, "email": email}
+            times["login link"][kind].append(timed_post(opener, "/abo/", fields))
+            time.sleep(0.1)
+    # Each logged-in subscriber asks four times (the limit is five an hour):
+    # twice for another subscriber's address, twice for a free one.
+    for n in range(TIMED // 2):
+        subscriber = Subscriber.objects.get(email=timed_subscriber(n))
+        opener = browser(f"10.11.{n}.1")
+        secret = LinkToken.issue(subscriber, LinkToken.Purpose.LOGIN)
+        login = f"/abo/anmelden/{secret}/"
+        status = timed_post(opener, login, {"csrfmiddlewaretoken": csrf_token(opener, login)})[1]
+        assert status == 302, f"login for the e-mail change: {status}"
+        token = csrf_token(opener, "/abo/")
+        for k in range(4):
+            if (n + k) % 2:
+                kind, email = "subscriber", timed_subscriber((n + 1 + k) % TIMED)
+            else:
+                kind, email = "unknown", f"neu{n}.{k}@example.org"
+            fields = {"csrfmiddlewaretoken": token, "email": email}
+            times["e-mail change"][kind].append(timed_post(opener, "/abo/email/", fields))
+            time.sleep(0.1)
+    return times
+
+
+def no_timing_tells(env):
+    """Fails the run if a form answers slower by RATIO_LIMIT for subscribers' addresses."""
+    with served_with_mail_server(env, "gunicorn-timing.log"):
+        times = subscribers_untold()
+    failed = []
+    for form, by_kind in times.items():
+        statuses = collections.Counter(status for kind in by_kind.values() for _s, status in kind)
+        median = {
+            kind: sorted(seconds for seconds, _status in answers)[len(answers) // 2]
+            for kind, answers in by_kind.items()
+        }
+        ratio = median["subscriber"] / median["unknown"]
+        verdict = "ok" if ratio < RATIO_LIMIT and set(statuses) == {302} else "FAILED"
+        if verdict != "ok":
+            failed.append(form)
+        print(
+            f"{form + ': subscriber vs unknown':<34} {median['subscriber'] * 1000:.1f} ms "
+            f"vs {median['unknown'] * 1000:.1f} ms (medians of {len(by_kind['unknown'])}); "
+            f"ratio {ratio:.2f}, limit {RATIO_LIMIT}: {verdict} "
+            f"({', '.join(f'{s}: {c}' for s, c in sorted(statuses.items()))})"
+        )
+    return failed
 
 
 def postgres(action):
@@ -449,6 +577,7 @@ def main():
         server.terminate()
         server.wait(timeout=30)
         slow_mail_server(env)
+        failed = no_timing_tells(env)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -465,6 +594,8 @@ def main():
         f"\nlogged: {log.count('Cache unavailable')} cache errors, "
         f"{log.count('OperationalError')} database errors (see {VAR / 'gunicorn.log'})"
     )
+    if failed:
+        sys.exit(f"FAILED: the answer's time tells subscribers' addresses ({', '.join(failed)})")
 
 
 if __name__ == "__main__":

@@ -195,8 +195,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TAGGIT_CASE_INSENSITIVE = True
 
 # The cache: Redis, shared by all app processes, when REDIS_URL is set;
-# otherwise local memory per process. Reader pages, shared page fragments and
-# the public forms' rate limits live there. Correctness never depends on it:
+# otherwise local memory per process. Reader pages and shared page fragments
+# live there (the rate limits count in PostgreSQL, portal.lib.ratelimit, so
+# they hold across processes either way). Correctness never depends on it:
 # cached pages are keyed by the content version (portal.lib.pagecache), and a
 # Redis that is down only makes pages slower (portal.lib.cache).
 if os.getenv("REDIS_URL"):

@@ -11,16 +11,41 @@ from subscriptions import mail
 from subscriptions.models import LinkToken, Subscriber
 
 
-def _link(base_url, name, secret):
-    return base_url.rstrip("/") + reverse(name, args=[secret])
+class AddressTaken(Exception):
+    """The confirmed address belongs to another customer account.
+
+    Told only to whoever uses the link, who reads that mailbox and may
+    know it has an account; the request for the change answered the same
+    for every address. Decided at the click, not at the request: the
+    address may change hands in between.
+    """
+
+
+def _link(base_url, name, *args):
+    return base_url.rstrip("/") + reverse(name, args=args)
 
 
 def send_login_link(email, base_url):
-    """A login link to the subscriber with this address; for an unknown one, nothing."""
+    """A mail to ``email``: the login link if a subscriber has it, otherwise a note that none does.
+
+    The form runs this after its answer (mail.after_answer), so the answer's
+    time does not tell which addresses belong to subscribers (``make
+    faults`` measures it); and either way a mail is rendered, stored and
+    sent, so the time a process stays busy afterwards hardly does either
+    (the link's own row is the one difference). The note is of use to its
+    reader, who may have ordered with another address or mistyped it; it
+    says nothing about anyone else and carries nothing typed into the form.
+    """
     subscriber = Subscriber.objects.filter(email=email).first()
-    if subscriber is None:
-        return
     with transaction.atomic():
+        if subscriber is None:
+            mail.queue(
+                email,
+                purpose="login-unknown",
+                template="login_unknown",
+                context={"url": _link(base_url, "subscriptions:manage")},
+            )
+            return
         secret = LinkToken.issue(subscriber, LinkToken.Purpose.LOGIN)
         mail.queue(
             subscriber.email,
@@ -57,15 +82,16 @@ def request_email_change(subscriber, new_email, base_url):
 def change_email(secret):
     """Use the confirmation link: the new address applies, the old one is told.
 
-    Returns the link, or None if it is unknown, used or expired, or if the
-    address went to another account meanwhile (the link is used up then too).
+    Returns the link, or None if it is unknown, used or expired. Raises
+    AddressTaken, and changes nothing, if the address belongs to another
+    customer account.
     """
     link = LinkToken.redeem(secret, LinkToken.Purpose.EMAIL)
     if link is None:
         return None
     subscriber = link.subscriber
     if email_taken(link.new_email, subscriber):
-        return None
+        raise AddressTaken(link.new_email)
     old_email = subscriber.email
     subscriber.email = link.new_email
     subscriber.save(update_fields=["email"])

@@ -152,7 +152,7 @@ def receive(data, base_url, subscriber=None, held=False):
             declaration.confirmation = sent
             logged_in = subscriber.pk if subscriber is not None else None
             transaction.on_commit(
-                lambda: mail.after_response(
+                lambda: mail.after_answer(
                     functools.partial(
                         settle, declaration.pk, choice, base_url, logged_in, held=held
                     )

@@ -7,7 +7,7 @@ mail server refused). A mail server that is down loses nothing.
 Within a request the sending waits until the answer has gone out (Django
 sends request_finished when the server closes the response): a slow mail
 server does not hold up the receipt page, and the login-link form answers
-as fast for an unknown address as for a subscriber's. after_response()
+as fast for an unknown address as for a subscriber's. after_answer()
 leaves other work there too.
 """
 
@@ -64,23 +64,27 @@ def queue(to, *, purpose, template, context, headers=None, send_now=True, held=F
 
 # What the current request leaves until its answer has gone out: sending the
 # mails it committed, and work whose time must not show in the answer
-# (declarations.settle). None outside a request (management commands, the
-# worker, tests' callbacks).
+# (declarations.settle, account.send_login_link). None outside a request
+# (management commands, the worker, tests' callbacks).
 _after_response = contextvars.ContextVar("mail_after_response", default=None)
-
-
-def after_response(task):
-    """Run ``task`` once the answer has gone out when inside a request, otherwise at once."""
-    waiting = _after_response.get()
-    if waiting is None:
-        task()
-    else:
-        waiting.append(task)
 
 
 def deliver_soon(pk):
     """Send after the answer when inside a request, otherwise at once."""
-    after_response(functools.partial(deliver, pk))
+    after_answer(functools.partial(deliver, pk))
+
+
+def after_answer(job):
+    """Run ``job()`` once the answer has gone out when inside a request, otherwise at once.
+
+    For work whose duration must not show in the answer. What it queues is
+    committed then, and a mail it queues goes out at once (its request is over).
+    """
+    waiting = _after_response.get()
+    if waiting is None:
+        job()
+    else:
+        waiting.append(job)
 
 
 def collect_during_requests():
@@ -96,11 +100,12 @@ def _collect(**kwargs):
 def _send_collected(**kwargs):
     waiting = _after_response.get()
     _after_response.set(None)
-    for task in waiting or ():
+    for job in waiting or ():
         try:
-            task()
+            job()
         except Exception:  # the database, say: the mail stays queued, the declaration unmatched
-            logger.exception("Work after the answer failed: %r", task)
+            # By name only: the arguments may hold an e-mail address.
+            logger.exception("After the answer, %s failed", getattr(job, "func", job).__qualname__)
 
 
 def deliver(pk):

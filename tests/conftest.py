@@ -6,10 +6,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, override_settings
 
 from ads import counting
-from portal.lib import pagecache
+from portal.lib import pagecache, ratelimit
 from portal.lib.roles import declared_roles
 from tests.services import redis_server  # noqa: F401 - a fixture for every test module
 
@@ -35,7 +36,7 @@ def media_root(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache: no reader page and no rate-limit count left over.
+    """Every test starts with an empty cache: no reader page left over.
 
     Topic versions count committed writes; a test's rolled-back writes
     would otherwise let the next test meet a page or fragment cached for
@@ -43,6 +44,20 @@ def empty_cache():
     """
     cache.clear()
     pagecache.forget()
+
+
+@pytest.fixture(autouse=True)
+def no_rate_counts_left_over(request):
+    """Rate-limit counts live in the database: a test's own roll back with it, but a
+    transactional test (live server, other processes) commits them, and its flush
+    empties only the models' tables."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    ):
+        request.getfixturevalue("transactional_db")
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {ratelimit.TABLE}")  # noqa: S608 - a constant
 
 
 def make_staff(django_user_model, username, group):

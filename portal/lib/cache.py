@@ -1,8 +1,8 @@
 """The shared cache, forgiving: a Redis that is down or slow makes pages slower, never errors.
 
 Everything kept in the cache can be made again (pages, fragments) or may
-be lost (rate-limit counts), so a failed call is logged and answered as a
-miss. After a failure the process leaves Redis alone for a few seconds:
+be lost (the rate limits count in PostgreSQL instead), so a failed call is
+logged and answered as a miss. After a failure the process leaves Redis alone for a few seconds:
 otherwise every page would try (and wait for) every cache call in turn.
 """
 
@@ -54,7 +54,7 @@ class ForgivingRedisCache(RedisCache):
     delete = _forgiving("delete", False)
     get_many = _forgiving("get_many", {})
     set_many = _forgiving("set_many", [])
-    # A rate-limit count that cannot be read counts as the first.
+    # A count that cannot be read counts as the first.
     incr = _forgiving("incr", 1)
     touch = _forgiving("touch", False)
     has_key = _forgiving("has_key", False)

@@ -1,5 +1,8 @@
 """The Aboverwaltung: log in by a single-use link by e-mail, see the contracts, change details."""
 
+import functools
+
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.lib import ratelimit
-from subscriptions import account, terms
+from subscriptions import account, mail, terms
 from subscriptions.forms import AddressForm, EmailForm, NewEmailForm
 from subscriptions.models import LinkToken, Subscription
 from subscriptions.views.common import SESSION_KEY, base_url, current_subscriber, log_in, too_many
@@ -26,8 +29,9 @@ def manage(request):
         email = form.cleaned_data["email"].strip().lower()
         if ratelimit.exceeded("login", ratelimit.client_address(request), email):
             return too_many(request)
-        account.send_login_link(email, base_url(request))
-        # The same answer whether the address is known or not.
+        # The same answer whether the address is known or not, and as soon:
+        # looking it up and writing the link or the note come after it.
+        mail.after_answer(functools.partial(account.send_login_link, email, base_url(request)))
         request.session.pop(SESSION_KEY, None)
         return redirect(reverse("subscriptions:manage") + "?gesendet=1")
     return render(
@@ -111,7 +115,11 @@ def change_address(request):
 @require_POST
 @never_cache
 def change_email(request):
-    """The new address must confirm itself: the link goes there, the change waits for it."""
+    """The new address must confirm itself: the link goes there, the change waits for it.
+
+    The same answer and the same work whether or not the address belongs to
+    another customer account.
+    """
     subscriber = _subscriber_or_login(request)
     if subscriber is None:
         return redirect("subscriptions:manage")
@@ -121,9 +129,8 @@ def change_email(request):
     new_email = form.cleaned_data["email"].strip().lower()
     if ratelimit.exceeded("email", ratelimit.client_address(request), subscriber.customer_number):
         return too_many(request)
-    if account.email_taken(new_email, subscriber):
-        form.add_error("email", _("Diese Adresse gehört schon zu einem anderen Kundenkonto."))
-        return _dashboard(request, subscriber, email_form=form)
+    # Whether the address is another customer's is told when the link is used
+    # (account.AddressTaken), never here.
     account.request_email_change(subscriber, new_email, base_url(request))
     messages.success(
         request,
@@ -143,7 +150,11 @@ def confirm_email(request, secret):
         if link is None:
             return render(request, "subscriptions/link_invalid.html", status=410)
         return render(request, "subscriptions/email_confirm.html", {"link": link})
-    link = account.change_email(secret)
+    try:
+        link = account.change_email(secret)
+    except account.AddressTaken as taken:
+        context = {"email": str(taken), "SUBSCRIPTION_EMAIL": settings.SUBSCRIPTION_EMAIL}
+        return render(request, "subscriptions/email_taken.html", context, status=409)
     if link is None:
         return render(request, "subscriptions/link_invalid.html", status=410)
     messages.success(

@@ -52,3 +52,35 @@ def test_a_successful_login_forgets_earlier_mistakes(client, editor):
         attempt(client, "redakteurin", "falsch")
 
     assert attempt(client, "redakteurin", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("spelling", ["ｒｅｄａｋｔｅｕｒｉｎ", "Redakteurin", " redakteurin "])
+def test_locks_and_limits_give_no_way_to_another_spelling_of_the_locked_name(
+    client, editor, spelling
+):
+    """Django reads the full-width name as "redakteurin" (NFKC); so does the lock."""
+    for _ in range(FAILURES_PER_USER):
+        attempt(client, "redakteurin", "falsch")
+
+    response = attempt(client, spelling, PASSWORD)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_full_width_name_is_the_same_person_when_the_lock_is_not_there(client, editor):
+    """The test above refuses for the lock, not for a name that cannot log in anyway."""
+    assert attempt(client, "ｒｅｄａｋｔｅｕｒｉｎ", PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)
+
+
+def test_guesses_from_one_ipv6_network_count_together(client, editor):
+    """A client owns its /64 (2^64 addresses): counted one by one, it would never be stopped."""
+    for n in range(FAILURES_PER_USER):
+        attempt(client, "redakteurin", "falsch", address=f"2001:db8:1:2::{n + 1:x}")
+
+    refused = attempt(client, "redakteurin", PASSWORD, address="2001:db8:1:2:ffff::9")
+    elsewhere = attempt(client, "redakteurin", PASSWORD, address="2001:db8:1:3::1")
+
+    assert refused.status_code == 429
+    assert elsewhere.status_code == 302

@@ -1,5 +1,6 @@
 """Reader pages from the cache: fast, and never stale for a moment after a change."""
 
+import contextlib
 import datetime
 import socket
 import subprocess
@@ -212,16 +213,24 @@ def fetch(port, path):
         return error.code, None, ""
 
 
+@contextlib.contextmanager
+def app_processes(env):
+    """Two gunicorn processes with ``env``: their ports; stopped afterwards."""
+    ports = [free_port(), free_port()]
+    servers = [start_server(port, env) for port in ports]
+    try:
+        yield ports
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 @pytest.fixture
 def two_app_processes(redis_server):
     """Two gunicorn processes on the test database, sharing one emptied Redis database."""
-    env = child_env(REDIS_URL=redis_server, DJANGO_CONN_MAX_AGE="0")
-    ports = [free_port(), free_port()]
-    servers = [start_server(port, env) for port in ports]
-    yield ports
-    for server in servers:
-        server.terminate()
-        server.wait(timeout=30)
+    with app_processes(child_env(REDIS_URL=redis_server, DJANGO_CONN_MAX_AGE="0")) as ports:
+        yield ports
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,14 +1,18 @@
 """Aboverwaltung: log in by a single-use link, see the contracts, change address and e-mail."""
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from subscriptions.models import Declaration, LinkToken, Subscriber
+from subscriptions.models import Declaration, LinkToken, OutgoingMail, Subscriber
 from tests.factories import make_plan, make_subscriber, make_subscription
 from tests.subscriptions.helpers import cancellation, german, link_in
+from tests.subscriptions.test_mail import answer_without_closing, wsgi_server_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +43,50 @@ def log_in(client, subscriber, on_commit, mailoutbox):
 # The login link
 
 
-def test_the_request_says_the_same_whether_the_address_is_known_or_not(
+def answer_then_work(email):
+    """The login-link form as a server runs it: its answer, the SQL until it, the SQL after it."""
+    with wsgi_server_steps():
+        with CaptureQueriesContext(connection) as until_answer:
+            response = answer_without_closing(MANAGE, {"email": email})
+        answered = [query["sql"] for query in until_answer.captured_queries]
+        with CaptureQueriesContext(connection) as after_answer:
+            response.close()  # the server has written the answer
+        afterwards = [query["sql"] for query in after_answer.captured_queries]
+    return response, answered, afterwards
+
+
+def test_which_addresses_are_subscribers_shows_neither_in_the_answer_nor_in_its_time(erika):
+    known, for_known, after_known = answer_then_work("Erika@Example.org")
+    unknown, for_unknown, after_unknown = answer_then_work("niemand@example.org")
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == "/abo/?gesendet=1"
+    # Until the answer only the limits are counted, alike; the address is
+    # looked up after it.
+    assert len(for_known) == len(for_unknown) == 1
+    assert all("portal_rate_counts" in sql for sql in for_known + for_unknown)
+    assert not any("subscriptions_" in sql for sql in for_known + for_unknown)
+    # Afterwards each address gets its mail: the link, or a note without one.
+    assert any("subscriptions_linktoken" in sql for sql in after_known)
+    assert not any("subscriptions_linktoken" in sql for sql in after_unknown)
+    assert OutgoingMail.objects.get(purpose="login").to == "erika@example.org"
+    assert OutgoingMail.objects.get(purpose="login-unknown").to == "niemand@example.org"
+
+
+def test_an_unknown_address_gets_a_note_that_it_has_no_customer_account(
     client, erika, mailoutbox, django_capture_on_commit_callbacks
 ):
     known = request_link(client, "Erika@Example.org", django_capture_on_commit_callbacks)
     unknown = request_link(client, "niemand@example.org", django_capture_on_commit_callbacks)
 
-    assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"] == "/abo/?gesendet=1"
-    assert [m.to for m in mailoutbox] == [["erika@example.org"]]
-    assert "gilt 30 Minuten und nur einmal" in mailoutbox[0].body
     page = client.get(known["Location"]).text
-    assert "Wenn diese E-Mail-Adresse zu einem Abonnement gehört" in page
+    assert "mit einem Anmeldelink, wenn die Adresse zu einem Kundenkonto gehört" in page
+    assert [m.to for m in mailoutbox] == [["erika@example.org"], ["niemand@example.org"]]
+    assert "gilt 30 Minuten und nur einmal" in mailoutbox[0].body
+    note = mailoutbox[1].body
+    assert "Zu dieser Adresse gibt es bei uns kein Kundenkonto" in note
+    assert "/abo/anmelden/" not in note
 
 
 def test_opening_the_link_asks_first_and_the_button_logs_in(
@@ -267,15 +303,32 @@ def test_a_new_email_address_counts_only_once_it_confirms_by_link(
     assert client.post(path).status_code == 410
 
 
-def test_an_address_of_another_customer_cannot_be_taken(
+def test_which_addresses_are_subscribers_does_not_show_in_the_email_change_either(
     client, erika, max_, mailoutbox, django_capture_on_commit_callbacks
 ):
     log_in(client, erika, django_capture_on_commit_callbacks, mailoutbox)
 
-    response = client.post("/abo/email/", {"email": max_.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post("/abo/email/", {"email": max_.email}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        free = client.post("/abo/email/", {"email": "erika.neu@example.org"}, follow=True)
 
-    assert "gehört schon zu einem anderen Kundenkonto" in response.text
+    def without_address(response):  # nor the CSRF token, which changes with every page
+        text = response.text.replace(max_.email, "X").replace("erika.neu@example.org", "X")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+
+    assert taken.redirect_chain == free.redirect_chain == [("/abo/", 302)]
+    assert without_address(taken) == without_address(free)
+    assert "gehört schon" not in taken.text
+    assert [m.to for m in mailoutbox[-2:]] == [[max_.email], ["erika.neu@example.org"]]
+
+    # Only whoever reads the other account's mailbox learns it, on using the link.
+    confirmed = client.post(link_in(mailoutbox[-2], "/abo/email/"))
+
+    assert confirmed.status_code == 409
+    assert "gehört schon zu einem anderen Kundenkonto" in confirmed.text
     assert Subscriber.objects.get(pk=erika.pk).email == "erika@example.org"
+    assert Subscriber.objects.get(pk=max_.pk).email == "max@example.org"
 
 
 def test_logging_out_ends_the_session(

@@ -284,3 +284,51 @@ def test_behind_the_proxy_each_reader_has_a_limit_of_their_own(client, settings,
     assert first_reader == [302] * 5 + [429]
     assert other_reader == 302
     assert NewsletterConsent.objects.filter(requested_from="203.0.113.2").count() == 1
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        pytest.param(lambda n: f"anna+{n}@example.org", id="plus-tags"),
+        pytest.param(lambda n: f"ANNA+liste{n}@Example.ORG", id="case-and-tags"),
+        pytest.param(lambda n: f"anna+{n}@ｅｘａｍｐｌｅ.org", id="full-width-domain"),
+    ],
+)
+def test_locks_and_limits_count_one_mailbox_once_however_it_is_spelled(
+    client, mailoutbox, django_capture_on_commit_callbacks, spelling
+):
+    """anna+1@… and anna+2@… reach one mailbox: five mails an hour in all, not five each."""
+    answers = [
+        sign_up(
+            client, django_capture_on_commit_callbacks, spelling(n), REMOTE_ADDR=f"203.0.113.{n}"
+        )
+        for n in range(1, 7)
+    ]
+
+    assert [response.status_code for response in answers] == [302] * 5 + [429]
+    assert len(mailoutbox) == 5
+
+
+def test_locks_and_limits_count_an_ipv6_client_by_its_network(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """One /64 is one client (it holds 2^64 addresses); the next /64 is someone else."""
+    answers = [
+        sign_up(
+            client,
+            django_capture_on_commit_callbacks,
+            f"leser{n}@example.org",
+            REMOTE_ADDR=f"2001:db8:a:b:{n:x}::1",
+        )
+        for n in range(1, 7)
+    ]
+    neighbour = sign_up(
+        client,
+        django_capture_on_commit_callbacks,
+        "nachbar@example.org",
+        REMOTE_ADDR="2001:db8:a:c::1",
+    )
+
+    assert [response.status_code for response in answers] == [302] * 5 + [429]
+    assert neighbour.status_code == 302
+    assert NewsletterConsent.objects.count() == 6
