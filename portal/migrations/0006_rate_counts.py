@@ -10,6 +10,6 @@ class Migration(migrations.Migration):
     allowed its number once per worker.
     """
 
-    dependencies = [("portal", "0004_topics")]
+    dependencies = [("portal", "0005_touch_once_per_statement")]
 
     operations = [setup()]
