@@ -383,12 +383,13 @@ def test_the_search_page_needs_a_constant_number_of_queries(
             headline=f"Digitalisierung {n}", tags=["OZG", f"T{n}"], publish_at=days_ago(days)
         )
 
-    # The content version, the tag, one look into the index per stretch of
-    # years that holds hits (three here), the page and its highlights. The
+    # The content version, the tag, the query's words spelled out, one look
+    # into the index per stretch of years that holds hits (three here), the
+    # page and its highlights. The
     # section menu comes from the cache once any search has been made.
     warm_shared_fragments(client)
     client.get(SEARCH, {"q": "Vorwärmen"})
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(SEARCH, {"q": "Digitalisierung", "stichwort": "OZG"})
 
     assert len(response.context["results"]) == 20
@@ -450,3 +451,82 @@ def test_a_new_section_is_offered_in_the_search_at_once(client, archive):
     assert '<option value="cybersicherheit">Cybersicherheit</option>' in menu
     assert narrowed.status_code == 200
     assert "Nichts gefunden" in main_content(narrowed)  # a valid choice, with no articles yet
+
+
+def matching(query):
+    return set(Article.objects.filter(search_vector=query).values_list("headline", flat=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Registermodernis",
+        "Digitalis",
+        "Smart-City-Plattform",
+        "Cloud-Strat",
+        "Bürger-Service-Portale",
+        '"Smart-City-Plattformen im"',
+        '"im Vergleich" Smart-City-Plattformen',
+        "KI OR Künstliche Intelligenz",
+        "Terminvergabe -München",
+        "Amt24",
+    ],
+)
+def test_a_query_spelled_out_word_by_word_finds_what_it_found_before(text, archive):
+    for title in [
+        "Smart-City-Plattformen im Vergleich",
+        "Smart City Plattform",
+        "Cloud-Strategie des Bundes",
+        "Das Bürger-Service-Portal",
+        "Registermodernisierungsgesetz beschlossen",
+        "Künstliche Intelligenz in Ämtern",
+        "Terminvergabe in München",
+        "Terminvergabe in Köln",
+    ]:
+        make_article(headline=title)
+    written = search.build_query(text)
+
+    spelled = search.spelled_out(written, Article.objects.all())
+
+    assert matching(spelled) == matching(written)
+    assert matching(written)  # something to compare
+
+
+def test_a_prefix_is_asked_as_the_words_it_begins(archive):
+    make_article(headline="Registermodernisierungsgesetz beschlossen")
+
+    spelled = search.spelled_out(search.build_query("Registermod"), Article.objects.all())
+
+    assert spelled.printed == "('registermodernisier' | 'registermodernisierungsgesetz')"
+
+
+def test_a_compounds_phrase_is_asked_as_the_compound_unless_more_follows():
+    def printed(text):
+        return search.spelled_out(search.build_query(text), Article.objects.all()).printed
+
+    assert printed('"Smart-City"') == "'smart-city'"
+    assert printed('"Smart-City Plattform"') == (
+        "'smart-city' <-> 'smart' <-> 'city' <-> 'plattform'"
+    )
+
+
+def test_a_word_new_to_the_archive_is_found_by_its_beginning_at_once(client, archive):
+    article = make_article(headline="Neues aus der Verwaltung")
+    assert found(client.get(SEARCH, {"q": "Quantenverw"})) == []
+
+    Article.objects.filter(pk=article.pk).update(body="<p>Die Quantenverwaltung kommt.</p>")
+
+    assert found(client.get(SEARCH, {"q": "Quantenverw"})) == ["Neues aus der Verwaltung"]
+
+
+def test_a_prefix_that_begins_very_many_words_stays_a_prefix(monkeypatch, archive):
+    monkeypatch.setattr(search, "MAX_SPELLED_OUT", 1)
+    make_article(headline="Registermodernisierungsgesetz beschlossen")
+
+    spelled = search.spelled_out(search.build_query("Registermod"), Article.objects.all())
+
+    assert spelled.printed == "'registermod':*"
+    assert matching(spelled) == {
+        "Onlinezugangsgesetz umgesetzt",
+        "Registermodernisierungsgesetz beschlossen",
+    }
