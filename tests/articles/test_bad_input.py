@@ -85,3 +85,12 @@ def test_the_500_page_is_german_and_needs_no_database(rf):
 def test_archive_addresses_of_early_years_have_four_digits():
     assert reverse("articles:archive-year", args=[999]) == "/archiv/0999/"
     assert reverse("articles:archive-month", args=[999, 5]) == "/archiv/0999/05/"
+
+
+def test_a_host_we_do_not_serve_gets_a_400_not_a_500(client, article):
+    client.raise_request_exception = False
+
+    response = client.get(article.get_absolute_url(), HTTP_HOST="evil.test")
+
+    assert response.status_code == 400
+    assert "evil.test" not in response.content.decode()
