@@ -244,7 +244,13 @@ def insert_picture(page, search):
     picker = popup.value
     picker.get_by_label("Bilder durchsuchen").fill(search)
     picker.keyboard.press("Enter")
-    picker.get_by_role("button", name=re.compile("^Einfügen")).first.click()
+    choose = picker.get_by_role("button", name=re.compile("^Einfügen")).first
+    choose.wait_for()
+    with picker.expect_event("close"):
+        # The picker closes itself on the click; clicked from a timer, so that
+        # Playwright's own steps after a click do not meet a closed page (they
+        # did, now and then, in CI: TargetClosedError).
+        choose.evaluate("button => setTimeout(() => button.click())")
     expect(dialog.get_by_label("Bildunterschrift")).not_to_be_empty()
     dialog.get_by_role("button", name="Einfügen", exact=True).click()
 
