@@ -166,12 +166,10 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         calendar = PlanningCalendar.from_query(request.GET)
-        entries = (
+        entries = calendar.entries(
             Article.objects.exclude(status=Article.Status.UNPUBLISHED)
-            .filter(publish_at__gte=calendar.start, publish_at__lt=calendar.end)
             .select_related("section")
             .only("pk", "kicker", "headline", "status", "publish_at", "section__name")
-            .order_by("publish_at")
         )
         context = {
             **self.admin_site.each_context(request),

@@ -103,3 +103,32 @@ def test_the_article_list_links_to_the_calendar(editor_client):
     html = editor_client.get("/admin/articles/article/").content.decode()
 
     assert f'<a href="{URL}">Planung</a>' in html
+
+
+def test_a_full_month_day_shows_its_first_six_and_counts_the_rest_on_its_berlin_day(
+    editor_client, django_assert_max_num_queries
+):
+    # 23:30 UTC on 30 November is 00:30 on 1 December in Berlin: the day's first.
+    make_article(
+        headline="Kurz nach Mitternacht",
+        publish_at=datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC),
+    )
+    for hour in range(9):
+        make_article(
+            headline=f"Meldung {hour + 1:02d} Uhr",
+            publish_at=datetime.datetime(2026, 12, 1, hour + 1, tzinfo=BERLIN),
+        )
+    make_article(
+        headline="Am Vortag", publish_at=datetime.datetime(2026, 11, 30, 22, tzinfo=BERLIN)
+    )
+
+    with django_assert_max_num_queries(6):
+        response = editor_client.get(URL, {"ansicht": "monat", "datum": "2026-12-01"})
+    html = response.content.decode()
+
+    tuesday = day_cell(html, "1. Dez")
+    shown = ["Kurz nach Mitternacht"] + [f"Meldung {hour:02d} Uhr" for hour in range(1, 6)]
+    assert all(headline in tuesday for headline in shown)
+    assert "Meldung 06 Uhr" not in tuesday and "Am Vortag" not in tuesday
+    assert "+ 4 weitere" in tuesday
+    assert "Am Vortag" in day_cell(html, "30. Nov")
