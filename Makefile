@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test worker bench bench-newsroom faults lint format check bench-admin bench-search bench-pdf help
+.PHONY: install run serve test worker bench bench-newsroom faults lint format check bench-admin bench-search bench-pdf bench-newsletter help
 
 help:
 	@echo "make run    install, migrate, load demo content once, serve on http://$(HOST):$(PORT)"
@@ -30,6 +30,9 @@ run: install
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py seed_ads_demo --if-empty
 	$(BIN)/python manage.py seed_subscriptions_demo --if-empty
+	@# The worker beside the site (mail, newsletters, the clock); Ctrl-C stops both.
+	DJANGO_DEBUG=1 $(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -55,9 +58,10 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py portal.wsgi
 
-# The mail worker: sends again what the mail server refused (run beside the app).
+# The worker of background tasks (mail, newsletters, periodic work); production runs
+# it beside the app, one or more per machine (README, "Background work").
 worker: install
-	$(BIN)/python manage.py deliver_mail
+	$(BIN)/python manage.py worker
 
 # The reader pages under gunicorn at archive scale, as ratios to the framework floor.
 bench: install
@@ -82,6 +86,10 @@ bench-search: install
 # Article PDFs: first render, stored copy, and bursts against gunicorn.
 bench-pdf: install
 	$(BIN)/python bench/pdf.py
+
+# A newsletter to 5,000 addresses through two task workers, one killed halfway.
+bench-newsletter: install
+	$(BIN)/python bench/newsletter.py
 
 # Django's own checks and the migration check, as CI runs them.
 check: install

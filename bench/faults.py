@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import signal
-import socketserver
 import subprocess
 import sys
 import threading
@@ -31,6 +30,9 @@ from pathlib import Path
 from benchdb import start_gunicorn
 
 BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+from tests.smtpsink import SmtpSink  # noqa: E402 - the project's root, just added
+
 VAR = BASE / "var" / "faults"
 PORT, REDIS_PORT = 8793, 6391
 LOAD_SECONDS = int(os.getenv("FAULTS_LOAD_SECONDS", "60"))
@@ -257,62 +259,37 @@ def load_with_forms(seconds):
     )
 
 
-class SmtpSink(socketserver.ThreadingTCPServer):
-    """A mail server that accepts everything and counts the messages (enough SMTP for Django)."""
-
-    allow_reuse_address = True
-    daemon_threads = True
-
-    def __init__(self):
-        self.received = 0
-        super().__init__(("127.0.0.1", 0), SmtpHandler)
-
-
-class SmtpHandler(socketserver.StreamRequestHandler):
-    def handle(self):
-        time.sleep(getattr(self.server, "delay", 0))  # a slow relay: the greeting takes its time
-        self.wfile.write(b"220 sink\r\n")
-        while line := self.rfile.readline():
-            command = line.strip().upper()
-            if command.startswith((b"EHLO", b"HELO")):
-                self.wfile.write(b"250 sink\r\n")
-            elif command == b"DATA":
-                self.wfile.write(b"354 go on\r\n")
-                while self.rfile.readline() not in (b".\r\n", b""):
-                    pass
-                self.server.received += 1
-                self.wfile.write(b"250 queued\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:  # MAIL, RCPT, RSET, NOOP
-                self.wfile.write(b"250 ok\r\n")
-
-
 def mail_server_returns(env):
-    """The mail server is back: the worker's next round sends what waited."""
+    """The worker meets the mail server down, then back: its retries send what waited."""
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     from subscriptions.models import OutgoingMail
 
     waiting = OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED)
     count = waiting.count()
-    waiting.update(next_attempt_at=timezone.now())  # as when their retry time has come
-    sink = SmtpSink()
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    worker = [sys.executable, "manage.py", "worker", "--batch", "--verbosity", "0"]
+    # The server is still unreachable: every task fails once and comes back later.
+    subprocess.run(worker, cwd=BASE, check=True, capture_output=True, env=env)
+    refused = waiting.filter(attempts__gte=1).count()
+    # As when their retry time has come.
+    waiting.update(next_attempt_at=timezone.now())
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    sink = SmtpSink().start()
     started = time.monotonic()
     subprocess.run(
-        [sys.executable, "manage.py", "deliver_mail", "--once"],
+        worker,
         cwd=BASE,
         check=True,
         capture_output=True,
-        env={**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.server_address[1])},
+        env={**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port)},
     )
     sink.shutdown()
-    left = OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED).count()
+    left = waiting.count()
     print(
-        f"{'mail server back, worker round':<34} {count} mails waited, {sink.received} delivered "
-        f"in {time.monotonic() - started:.1f} s, {left} still waiting"
+        f"{'mail server back, worker retries':<34} {count} mails waited ({refused} refused "
+        f"while it was down), {sink.received} delivered in {time.monotonic() - started:.1f} s, "
+        f"{left} still waiting"
     )
 
 
@@ -349,19 +326,24 @@ def login_link_requests(rounds=4, pause=2.2):
 
 @contextlib.contextmanager
 def served_with_mail_server(env, log_name, delay=0.0):
-    """gunicorn with a mail server of its own that answers after ``delay`` s; yields the latter.
+    """gunicorn and a worker with a mail server of their own that answers after ``delay`` s;
+    yields the latter.
 
     A log of its own: the main run's log is read for its errors at the end.
     """
-    sink = SmtpSink()
-    sink.delay = delay
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-    server = gunicorn(
-        {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.server_address[1])}, log_name
+    sink = SmtpSink(delay=delay).start()
+    mail_env = {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port)}
+    server = gunicorn(mail_env, log_name)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--verbosity", "0"],
+        cwd=BASE,
+        env=mail_env,
     )
     try:
         yield sink
     finally:
+        worker.terminate()  # finishes the task at hand, then stops
+        worker.wait(timeout=60)
         server.terminate()
         server.wait(timeout=30)
         sink.shutdown()
@@ -371,7 +353,7 @@ def slow_mail_server(env):
     """A mail server that takes 2 s to answer: the forms still answer at once, alike for all."""
     with served_with_mail_server(env, "gunicorn-slow-mail.log", delay=2.0) as sink:
         median = login_link_requests()
-        time.sleep(sink.delay + 1)  # the mails go out after the answers
+        time.sleep(sink.delay + 2)  # the worker sends them after the answers
     print(
         f"{'mail server slow (2 s per mail)':<34} login-link request answered in "
         f"{median['known'] * 1000:.0f} ms for a subscriber's address, "

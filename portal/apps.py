@@ -17,6 +17,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from portal import fragments
         from portal.lib import pagecache
 
@@ -24,3 +26,5 @@ class PortalConfig(AppConfig):
         pagecache.fragment(
             "site-footer", topics=(), render=fragments.site_footer, variant=fragments.this_year
         )
+        # Every app's tasks.py, so the clock knows all periodic tasks (portal.lib.tasks.every).
+        autodiscover_modules("tasks")

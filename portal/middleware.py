@@ -7,7 +7,11 @@ from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from portal.lib import tasks
 from portal.lib.csp import FILE_POLICY
+
+# A due task waiting longer than this means no worker is taking them.
+TASKS_LATE = 300
 
 
 class RejectNulBytesMiddleware:
@@ -34,8 +38,9 @@ class HealthCheckMiddleware:
     """/healthz/ for load balancers, answered before host checks, sessions and the rest.
 
     200 while the database answers, 503 when it does not; the cache's state
-    is reported too, but the site serves without it. Balancers often ask by
-    IP address, which ALLOWED_HOSTS would refuse, and over plain HTTP.
+    is reported too, but the site serves without it, and so is the age of the
+    oldest task waiting for a worker ("tasks": "late" after TASKS_LATE seconds).
+    Balancers often ask by IP address, which ALLOWED_HOSTS would refuse, and over plain HTTP.
     """
 
     def __init__(self, get_response):
@@ -50,6 +55,17 @@ class HealthCheckMiddleware:
                 cursor.execute("SELECT 1")
         except DatabaseError:
             state["database"] = "unavailable"
+        if state["database"] == "ok":
+            # How long the longest-waiting due task has waited: a stopped worker
+            # shows here (the site itself still serves, so the status stays 200).
+            try:
+                waited = tasks.oldest_waiting()
+            except DatabaseError:
+                state["tasks"] = "unknown"
+            else:
+                if waited is not None:
+                    state["tasks"] = "ok" if waited < TASKS_LATE else "late"
+                    state["oldest_task_waiting_seconds"] = waited
         try:
             cache.set("healthz", "1", 10)
             if cache.get("healthz") != "1":

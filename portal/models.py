@@ -1,8 +1,10 @@
-"""The legal pages every German portal needs, kept as data the Chefredaktion edits."""
+"""The legal pages every German portal needs, kept as data the Chefredaktion edits;
+the queue of background work as the admin shows it."""
 
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from portal.lib.text import sanitize_html
 
@@ -74,3 +76,12 @@ class LegalText(models.Model):
 
     def get_absolute_url(self):
         return reverse("legal", args=[self.kind])
+
+
+class Task(DBTaskResult):
+    """A background task (portal.lib.tasks) as the back office lists it, in German."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Hintergrundaufgabe")
+        verbose_name_plural = _("Hintergrundaufgaben")

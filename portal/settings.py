@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "articles",
     "ads",
@@ -356,9 +358,26 @@ PREVIEW_DAYS = envint("PORTAL_PREVIEW_DAYS", 7)
 # The subscription service's address: sender of its mail, and where people may write.
 SUBSCRIPTION_EMAIL = os.getenv("PORTAL_SUBSCRIPTION_EMAIL", "abo@verwaltung-digital.example")
 
+# Background work (portal/lib/tasks.py): Django's task framework. "database"
+# keeps the queue in PostgreSQL (no broker; `make worker` runs it); "rq" puts
+# it in Redis (REDIS_URL, pip install -e ".[rq]", workers: manage.py rqworker);
+# "immediate" runs each task at once in the process that asks (the tests).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND_NAME = os.getenv("PORTAL_TASKS", "database")
+if TASKS_BACKEND_NAME not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"PORTAL_TASKS must be one of {', '.join(TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND_NAME]}}
+if TASKS_BACKEND_NAME == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": os.getenv("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+
 # E-mail: SMTP where EMAIL_HOST is set (production must set it); otherwise
-# printed to the console of `make run`. Mail is written to the outbox first
-# and sent after the commit; what fails is retried by `manage.py deliver_mail`.
+# printed to the console of `make run`. Mail is written to the outbox first;
+# a task of the worker (`make worker`) sends it and retries what fails.
 if os.getenv("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]

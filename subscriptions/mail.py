@@ -1,29 +1,31 @@
-"""E-mail that is never lost: written to the outbox in the same transaction, sent after it.
+"""E-mail that is never lost: written to the outbox in the same transaction, sent by a task.
 
-A declaration, an order or a sign-up and its e-mail are committed together;
-the sending happens only after the commit (and again, by the worker, if the
-mail server refused). A mail server that is down loses nothing.
+A declaration, an order or a sign-up, its e-mail and the task that sends it
+are committed together (portal.lib.tasks.enqueue); the worker sends it
+moments later and again, with growing pauses, if the mail server refused.
+A mail server that is down loses nothing, and no app process waits for it.
 
-Within a request the sending waits until the answer has gone out (Django
-sends request_finished when the server closes the response): a slow mail
-server does not hold up the receipt page, and the login-link form answers
-as fast for an unknown address as for a subscriber's. after_answer()
-leaves other work there too.
+after_answer() leaves work until a request's answer has gone out (Django
+sends request_finished when the server closes the response): the login-link
+form answers as fast for an unknown address as for a subscriber's.
 """
 
+import contextlib
 import contextvars
 import datetime
-import functools
 import logging
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.lib import tasks
+from portal.lib.tasks import task
 from subscriptions.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -32,18 +34,22 @@ logger = logging.getLogger(__name__)
 # in the admin, where it can be sent again); the waits between them grow.
 MAX_ATTEMPTS = 8
 RETRY_MINUTES = [1, 5, 15, 60, 180, 360, 720]
+# Mails per deliver_mails task: one connection to the mail server each.
+BATCH = 100
+# A queued mail this long overdue has lost its task (sweep_outbox finds it).
+LOST_AFTER = datetime.timedelta(minutes=10)
+SWEEP_LIMIT = 10_000
 
 
-def queue(to, *, purpose, template, context, headers=None, send_now=True, held=False):
-    """Write the mail to ``to`` from ``<template>.txt`` and ``.html``; send it after the commit.
+def queue(to, *, purpose, template, context, headers=None, send_now=True, held=False, issue=None):
+    """Write the mail to ``to`` from ``<template>.txt`` and ``.html``; a task sends it.
 
     ``purpose`` is what the outbox lists it under. The first line of the text
-    template is the subject. ``send_now=False``
-    leaves the sending to the worker (manage.py deliver_mail): for bulk mail,
-    which would otherwise keep an app process busy after its answer, and
-    could be cut off by gunicorn's timeout. ``held=True`` keeps it in the
-    outbox until staff release it (release()): what a form sent beyond its
-    rate limit would otherwise mail to any address, a flood of them.
+    template is the subject. ``send_now=False`` leaves the sending to the
+    caller, who enqueues deliver_mails for a batch (the newsletter).
+    ``held=True`` keeps it in the outbox until staff release it (release()):
+    what a form sent beyond its rate limit would otherwise mail to any
+    address, a flood of them. ``issue``: the newsletter issue it belongs to.
     """
     context = {"portal_name": settings.PORTAL_NAME, **context}
     text = render_to_string(f"subscriptions/mail/{template}.txt", context).strip()
@@ -56,22 +62,18 @@ def queue(to, *, purpose, template, context, headers=None, send_now=True, held=F
         body_html=render_to_string(f"subscriptions/mail/{template}.html", context),
         headers=headers or {},
         state=OutgoingMail.State.HELD if held else OutgoingMail.State.QUEUED,
+        issue=issue,
     )
     if send_now and not held:
-        transaction.on_commit(lambda: deliver_soon(mail.pk))
+        tasks.enqueue(deliver_mail, mail.pk, after_commit=after_answer)
     return mail
 
 
-# What the current request leaves until its answer has gone out: sending the
-# mails it committed, and work whose time must not show in the answer
-# (declarations.settle, account.send_login_link). None outside a request
-# (management commands, the worker, tests' callbacks).
+# What the current request leaves until its answer has gone out: work whose
+# time must not show in the answer (declarations.settle,
+# account.send_login_link) and, with a backend outside the database, asking
+# it to send. None outside a request (management commands, the worker).
 _after_response = contextvars.ContextVar("mail_after_response", default=None)
-
-
-def deliver_soon(pk):
-    """Send after the answer when inside a request, otherwise at once."""
-    after_answer(functools.partial(deliver, pk))
 
 
 def after_answer(job):
@@ -108,10 +110,20 @@ def _send_collected(**kwargs):
             logger.exception("After the answer, %s failed", getattr(job, "func", job).__qualname__)
 
 
-def deliver(pk):
-    """Try to send one queued mail now; on failure schedule the next attempt.
+class Outcome(NamedTuple):
+    sent: bool
+    retry_at: datetime.datetime | None = None  # the server refused; try again then
 
-    Never raises: whoever submitted a form has their confirmation page either way.
+
+def deliver(pk, connection=None):
+    """Try to send one queued mail now; on failure note when to try again.
+
+    Never raises: whoever submitted a form has their confirmation page either
+    way. The mail's row stays locked while the server is asked and is marked
+    sent in the same transaction: a worker killed in between leaves it
+    queued, and the next attempt sends it (a duplicate only if the server had
+    already taken it in that instant). A second task for the same mail finds
+    it locked or sent and does nothing.
     """
     with transaction.atomic():
         mail = (
@@ -120,13 +132,14 @@ def deliver(pk):
             .first()
         )
         if mail is None:  # sent meanwhile, or another worker has it
-            return False
+            return Outcome(sent=False)
         message = EmailMultiAlternatives(
             mail.subject,
             mail.body_text,
             settings.DEFAULT_FROM_EMAIL,
             [mail.to],
             headers=mail.headers,
+            connection=connection,
         )
         if mail.body_html:
             message.attach_alternative(mail.body_html, "text/html")
@@ -135,46 +148,103 @@ def deliver(pk):
         except Exception as error:  # SMTP, DNS, TLS: whatever it is, try again later
             logger.warning("Mail %s not sent: %s", pk, error)
             attempts = mail.attempts + 1
+            failed = attempts >= MAX_ATTEMPTS
+            retry_at = timezone.now() + tasks.delay(attempts, RETRY_MINUTES)
             OutgoingMail.objects.filter(pk=pk).update(
                 attempts=attempts,
                 last_error=f"{type(error).__name__}: {error}"[:2000],
-                state=(
-                    OutgoingMail.State.FAILED
-                    if attempts >= MAX_ATTEMPTS
-                    else OutgoingMail.State.QUEUED
-                ),
-                next_attempt_at=timezone.now()
-                + datetime.timedelta(minutes=RETRY_MINUTES[min(attempts, len(RETRY_MINUTES)) - 1]),
+                state=OutgoingMail.State.FAILED if failed else OutgoingMail.State.QUEUED,
+                next_attempt_at=retry_at,
             )
-            return False
+            return Outcome(sent=False, retry_at=None if failed else retry_at)
         OutgoingMail.objects.filter(pk=pk).update(
             attempts=F("attempts") + 1,
             state=OutgoingMail.State.SENT,
             sent_at=timezone.now(),
             last_error="",
         )
-        return True
+        return Outcome(sent=True)
+
+
+@task()
+def deliver_mail(pk):
+    """Send one mail from the outbox; if the server refuses, this task comes back later."""
+    outcome = deliver(pk)
+    if outcome.retry_at:
+        tasks.enqueue_at(deliver_mail, outcome.retry_at, pk)
+    return outcome.sent
+
+
+@task()
+def deliver_mails(pks):
+    """Send a batch over one connection to the mail server; return how many went.
+
+    At the first refusal the rest of the batch waits with it for the next
+    attempt, rather than asking a server that is down once per mail.
+    """
+    connection = get_connection()
+    sent = 0
+    with contextlib.suppress(Exception):  # if the server is down, the first mail says so
+        connection.open()
+    try:
+        for position, pk in enumerate(pks):
+            outcome = deliver(pk, connection)
+            sent += outcome.sent
+            if outcome.retry_at:
+                rest = pks[position:]
+                OutgoingMail.objects.filter(
+                    pk__in=rest[1:], state=OutgoingMail.State.QUEUED
+                ).update(next_attempt_at=outcome.retry_at)
+                tasks.enqueue_at(deliver_mails, outcome.retry_at, rest)
+                break
+    finally:
+        connection.close()
+    return sent
+
+
+def enqueue_batches(pks, after_commit=None):
+    """One deliver_mails task per BATCH of these mails."""
+    for start in range(0, len(pks), BATCH):
+        tasks.enqueue(deliver_mails, pks[start : start + BATCH], after_commit=after_commit)
+
+
+@tasks.every(datetime.timedelta(minutes=5))
+@task()
+def sweep_outbox():
+    """Send what waits in the outbox with no task to send it; return how many were found.
+
+    A task is written with its mail, so this finds only what was left behind:
+    mails of a backend that lost its queue (Redis), or mails due while tasks
+    could not wait (the immediate backend). Overdue by LOST_AFTER, so a
+    task about to run is not doubled (that would be harmless, only wasteful).
+    """
+    overdue = list(
+        OutgoingMail.objects.filter(
+            state=OutgoingMail.State.QUEUED,
+            next_attempt_at__lte=timezone.now() - LOST_AFTER,
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
+    enqueue_batches(overdue)
+    return len(overdue)
 
 
 def release(mails):
-    """Held mails go to the worker's next round (manage.py deliver_mail); return how many."""
-    return mails.filter(state=OutgoingMail.State.HELD).update(
+    """Held mails go out now, by the worker's tasks; return how many."""
+    pks = list(mails.filter(state=OutgoingMail.State.HELD).values_list("pk", flat=True))
+    released = OutgoingMail.objects.filter(pk__in=pks, state=OutgoingMail.State.HELD).update(
         state=OutgoingMail.State.QUEUED, next_attempt_at=timezone.now()
     )
+    enqueue_batches(pks, after_commit=after_answer)
+    return released
 
 
 def send_again(mails):
-    """Send these mails now, held and failed ones too; return (sent, tried)."""
+    """Queue these mails for sending now, held and failed ones too; return how many."""
     pks = list(mails.exclude(state=OutgoingMail.State.SENT).values_list("pk", flat=True))
     OutgoingMail.objects.filter(pk__in=pks).update(
         state=OutgoingMail.State.QUEUED, next_attempt_at=timezone.now()
     )
-    return sum(deliver(pk) for pk in pks), len(pks)
-
-
-def deliver_due(limit=100):
-    """Send the queued mails whose time has come (the worker's round); return how many went."""
-    due = OutgoingMail.objects.filter(
-        state=OutgoingMail.State.QUEUED, next_attempt_at__lte=timezone.now()
-    ).values_list("pk", flat=True)[:limit]
-    return sum(deliver(pk) for pk in list(due))
+    enqueue_batches(pks, after_commit=after_answer)
+    return len(pks)

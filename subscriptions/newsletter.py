@@ -10,6 +10,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.lib import tasks
+from portal.lib.tasks import task
 from subscriptions import mail
 from subscriptions.models import (
     CONSENT_LIFETIME,
@@ -85,40 +87,66 @@ def unsubscribe(consent):
 
 
 def send_issue(issue, base_url):
-    """Queue the issue for everyone subscribed now; return how many. An issue goes out once.
+    """Start sending the issue to everyone subscribed; False if it was started before.
 
-    The mail worker (manage.py deliver_mail) sends them, in rounds of its batch size.
+    An issue goes out once: the claim (sent_at) and the task that writes its
+    mails are committed together. The task (write_issue_mails) does the rest.
     """
-    base = base_url.rstrip("/")
     with transaction.atomic():
         claimed = NewsletterIssue.objects.filter(pk=issue.pk, sent_at__isnull=True).update(
             sent_at=timezone.now()
         )
-        if not claimed:
-            return 0
-        consents = (
-            NewsletterConsent.objects.filter(
-                confirmed_at__isnull=False, unsubscribed_at__isnull=True
-            )
-            .order_by("email", "-confirmed_at")
-            .distinct("email")
-        )
-        count = 0
-        for consent in consents:
-            url = base + unsubscribe_path(consent)
-            mail.queue(
-                consent.email,
-                purpose="newsletter",
-                template="newsletter_issue",
-                context={
-                    "issue": issue,
-                    "unsubscribe_url": url,
-                },
-                headers={
-                    "List-Unsubscribe": f"<{url}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
-                send_now=False,  # thousands of mails: the worker's job
-            )
-            count += 1
-    return count
+        if claimed:
+            tasks.enqueue(write_issue_mails, issue.pk, base_url.rstrip("/"))
+    return bool(claimed)
+
+
+def subscribed():
+    """One confirmed, not withdrawn consent per address (the newest), in address order."""
+    return (
+        NewsletterConsent.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+        .order_by("email", "-confirmed_at")
+        .distinct("email")
+    )
+
+
+@task()
+def write_issue_mails(issue_pk, base):
+    """Write the issue's mails in batches, each with the task that sends it; return how many.
+
+    Each batch is one transaction that also notes the last address written,
+    so a worker killed halfway leaves the issue to be resumed (the task runs
+    again) from where it stopped; at most one mail per issue and address
+    (a constraint) however often it runs. Who signs up meanwhile is included
+    if their address sorts after the last one written.
+    """
+    while True:
+        with transaction.atomic():
+            issue = NewsletterIssue.objects.select_for_update().get(pk=issue_pk)
+            if issue.queued_at:
+                return issue.recipients
+            batch = list(subscribed().filter(email__gt=issue.queued_through)[: mail.BATCH])
+            pks = []
+            for consent in batch:
+                url = base + unsubscribe_path(consent)
+                pks.append(
+                    mail.queue(
+                        consent.email,
+                        purpose="newsletter",
+                        template="newsletter_issue",
+                        context={"issue": issue, "unsubscribe_url": url},
+                        headers={
+                            "List-Unsubscribe": f"<{url}>",
+                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                        },
+                        send_now=False,  # a task per batch, not per mail
+                        issue=issue,
+                    ).pk
+                )
+            mail.enqueue_batches(pks)
+            issue.recipients += len(batch)
+            if batch:
+                issue.queued_through = batch[-1].email
+            else:
+                issue.queued_at = timezone.now()
+            issue.save(update_fields=["recipients", "queued_through", "queued_at"])

@@ -1,11 +1,13 @@
 """Personas of the back office, as the groups of the data migration define them."""
 
 import atexit
+import io
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 
@@ -119,3 +121,36 @@ def editor_client(editor):
 @pytest.fixture
 def chief_client(chief):
     return logged_in(chief)
+
+
+class TaskQueue:
+    """The database's task queue as production has it, and a worker run in this process."""
+
+    def run(self):
+        """A worker's run until nothing is due; returns what it printed."""
+        out = io.StringIO()
+        call_command("worker", "--batch", "--interval", "0", stdout=out)
+        return out.getvalue()
+
+    def time_passes(self):
+        """As when every waiting task's and mail's time has come."""
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult
+
+        from subscriptions.models import OutgoingMail
+
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        OutgoingMail.objects.filter(state="queued").update(next_attempt_at=timezone.now())
+
+    def waiting(self, name=None):
+        from django_tasks_db.models import DBTaskResult
+
+        ready = DBTaskResult.objects.filter(status="READY")
+        return ready.filter(task_path__endswith=f".{name}") if name else ready
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Tasks go to the database queue (not run at once, as elsewhere in the suite)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return TaskQueue()

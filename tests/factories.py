@@ -164,3 +164,15 @@ def make_subscription(subscriber=None, plan=None, **fields):
     )
     subscription.save()
     return subscription
+
+
+def queue_login_mail(subscriber):
+    """A login-link mail to ``subscriber``, written to the outbox with its sending task."""
+    from subscriptions import mail
+
+    return mail.queue(
+        subscriber.email,
+        purpose="login",
+        template="login",
+        context={"subscriber": subscriber, "url": "x"},
+    )

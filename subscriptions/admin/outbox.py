@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from subscriptions import mail
 from subscriptions.admin.readonly import ReadOnlyMixin
@@ -48,9 +49,15 @@ class OutgoingMailAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Jetzt erneut senden"), permissions=["send"])
     def send_again(self, request, queryset):
-        sent, tried = mail.send_again(queryset)
+        queued = mail.send_again(queryset)
         self.message_user(
             request,
-            _("%(sent)d von %(all)d E-Mails versendet; der Rest wird später erneut versucht.")
-            % {"sent": sent, "all": tried},
+            ngettext(
+                "%(count)d E-Mail wird jetzt versendet; lehnt der Mail-Server sie ab, "
+                "wird es später erneut versucht. Der Zustand zeigt, wie es steht.",
+                "%(count)d E-Mails werden jetzt versendet; was der Mail-Server ablehnt, "
+                "wird später erneut versucht. Der Zustand zeigt, wie es steht.",
+                queued,
+            )
+            % {"count": queued},
         )

@@ -44,6 +44,13 @@ class NewsletterIssue(models.Model):
     body = models.TextField(_("Text"))
     created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
     sent_at = models.DateTimeField(_("Versendet am"), null=True, blank=True, editable=False)
+    # The sending task's progress: mails are written in batches in address
+    # order; after a crash it goes on after the last address it wrote.
+    queued_through = models.EmailField(blank=True, editable=False)
+    recipients = models.PositiveIntegerField(_("Empfänger"), default=0, editable=False)
+    queued_at = models.DateTimeField(
+        _("Alle E-Mails geschrieben"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]

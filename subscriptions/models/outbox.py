@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class OutgoingMail(models.Model):
     """An e-mail as we sent it or will send it: written first, delivered after the commit.
 
-    A failed delivery stays here, visible in the admin, and the worker
-    (manage.py deliver_mail) tries again later. A held mail (written for a
+    A task of the worker (subscriptions.mail.deliver_mail) sends it; a failed
+    delivery stays here, visible in the admin, and is tried again later. A held mail (written for a
     form sent beyond its rate limit) waits until staff release it: the
     outbox's "Jetzt erneut senden" or manage.py release_held_mail.
     """
@@ -35,11 +35,23 @@ class OutgoingMail(models.Model):
     last_error = models.TextField(_("Letzter Fehler"), blank=True)
     created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
     sent_at = models.DateTimeField(_("Versendet am"), null=True, blank=True)
+    # A newsletter's mail: at most one per issue and address, however often its sending resumes.
+    issue = models.ForeignKey(
+        "subscriptions.NewsletterIssue",
+        verbose_name=_("Newsletter-Ausgabe"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mails",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("E-Mail")
         verbose_name_plural = _("E-Mails")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "to"], name="one_mail_per_issue_and_address"),
+        ]
         indexes = [
             models.Index(
                 fields=["next_attempt_at"], name="mail_due_idx", condition=Q(state="queued")

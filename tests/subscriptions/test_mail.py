@@ -1,6 +1,7 @@
-"""The outbox: mail goes out only after the commit, and what fails is tried again."""
+"""The outbox: mail goes out only after the commit, by a task, and what fails is tried again."""
 
 import contextlib
+import datetime
 import io
 
 import pytest
@@ -12,9 +13,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from subscriptions import mail
-from subscriptions.management.commands.deliver_mail import BATCH
 from subscriptions.models import OutgoingMail, Plan, Subscriber, Subscription
-from tests.factories import make_subscriber
+from tests.factories import make_subscriber, queue_login_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -27,22 +27,13 @@ class RefusingBackend:
         raise ConnectionRefusedError(111, "Connection refused")
 
 
-def queue_login(subscriber):
-    return mail.queue(
-        subscriber.email,
-        purpose="login",
-        template="login",
-        context={"subscriber": subscriber, "url": "x"},
-    )
-
-
 def test_nothing_is_sent_for_a_transaction_that_rolls_back(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     subscriber = make_subscriber()
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        queue_login(subscriber)
+        queue_login_mail(subscriber)
         transaction.set_rollback(True)
 
     assert mailoutbox == []
@@ -55,7 +46,7 @@ def test_mail_is_sent_after_the_commit_in_plain_text_and_html(
     subscriber = make_subscriber(name="Erika Mustermann")
 
     with django_capture_on_commit_callbacks(execute=True):
-        queued = queue_login(subscriber)
+        queued = queue_login_mail(subscriber)
         assert mailoutbox == []  # not before the commit
 
     [sent] = mailoutbox
@@ -70,44 +61,44 @@ def test_mail_is_sent_after_the_commit_in_plain_text_and_html(
 
 def test_a_mail_that_keeps_failing_is_marked_failed_for_staff(settings):
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    queued = queue_login(make_subscriber())
+    queued = queue_login_mail(make_subscriber())
 
     for _ in range(mail.MAX_ATTEMPTS):
-        OutgoingMail.objects.update(next_attempt_at=timezone.now())
-        mail.deliver_due()
+        mail.deliver(queued.pk)
 
     queued.refresh_from_db()
     assert queued.state == OutgoingMail.State.FAILED
     assert queued.attempts == mail.MAX_ATTEMPTS
     assert "Connection refused" in queued.last_error
+    assert mail.deliver(queued.pk) == mail.Outcome(sent=False)  # staff decide now
 
 
-def test_the_worker_waits_before_trying_again(settings):
+def test_the_worker_waits_before_trying_again(settings, task_queue):
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    queued = queue_login(make_subscriber())
-    mail.deliver(queued.pk)
+    queued = queue_login_mail(make_subscriber())
+
+    task_queue.run()
 
     queued.refresh_from_db()
     assert queued.attempts == 1
-    assert queued.next_attempt_at > timezone.now()
-    assert mail.deliver_due() == 0  # not due yet
+    assert queued.next_attempt_at > timezone.now() + datetime.timedelta(seconds=50)
+    [retry] = task_queue.waiting("deliver_mail")
+    assert retry.run_after == queued.next_attempt_at
+    task_queue.run()  # not due yet
     queued.refresh_from_db()
     assert queued.attempts == 1
 
 
-def test_the_worker_command_reports_what_it_sent(mailoutbox):
-    queue_login(make_subscriber())
-    queue_login(make_subscriber())
-    out = io.StringIO()
+def test_the_worker_sends_what_the_forms_queued_and_says_so(task_queue, mailoutbox):
+    queue_login_mail(make_subscriber())
+    queue_login_mail(make_subscriber())
+    assert mailoutbox == []  # the request does not send: the worker does
 
-    call_command("deliver_mail", "--dry-run", stdout=out)
-    call_command("deliver_mail", "--once", stdout=out)
+    out = task_queue.run()
 
-    assert out.getvalue().splitlines() == [
-        "2 E-Mails warten.",
-        "2 E-Mails versendet, 0 warten noch.",
-    ]
+    assert out.splitlines()[-1].endswith(": 2 Aufgaben erledigt.")
     assert len(mailoutbox) == 2
+    assert not task_queue.waiting().exists()
 
 
 def test_the_demo_subscriptions_load_once():
@@ -123,16 +114,26 @@ def test_the_demo_subscriptions_load_once():
     assert "Es gibt schon Angebote" in out.getvalue()
 
 
-def test_after_an_outage_one_round_of_the_worker_sends_everything_due(settings, mailoutbox):
+def test_after_an_outage_a_batch_waits_together_and_goes_in_one_round(
+    settings, mailoutbox, task_queue
+):
+    pks = [queue_login_mail(make_subscriber()).pk for _ in range(mail.BATCH + 5)]
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    for _ in range(BATCH + 5):
-        mail.deliver(queue_login(make_subscriber()).pk)
+    mail.enqueue_batches(pks)
+    task_queue.waiting("deliver_mail").delete()  # the single mails' own tasks: not this test's
+
+    task_queue.run()
+
+    # The first refusal sends the rest of each batch to wait with it.
+    attempted = OutgoingMail.objects.filter(attempts=1)
+    assert attempted.count() == 2
+    assert task_queue.waiting("deliver_mails").count() == 2
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+    task_queue.time_passes()
 
-    call_command("deliver_mail", "--once", stdout=io.StringIO())
+    task_queue.run()
 
-    assert len(mailoutbox) == BATCH + 5
+    assert len(mailoutbox) == mail.BATCH + 5
     assert not OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED).exists()
 
 
@@ -183,6 +184,6 @@ def test_the_answer_is_complete_before_the_mail_server_is_asked(
 
 def test_outside_a_request_the_mail_goes_at_once(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        queue_login(make_subscriber())
+        queue_login_mail(make_subscriber())
 
     assert len(mailoutbox) == 1

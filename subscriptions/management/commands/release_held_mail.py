@@ -10,8 +10,8 @@ from subscriptions.models import OutgoingMail
 class Command(BaseCommand):
     help = (
         "Gibt zurückgehaltene E-Mails frei (Bestätigungen von Kündigungen und Widerrufen, "
-        "die über der Mengenbegrenzung eingingen); der Mail-Worker (deliver_mail) "
-        "versendet sie in seiner nächsten Runde. Vorher im Postausgang prüfen, ob es "
+        "die über der Mengenbegrenzung eingingen); der Worker (make worker) "
+        "versendet sie gleich. Vorher im Postausgang prüfen, ob es "
         "eine Flut war. Mit --purpose nur E-Mails dieses Anlasses."
     )
 
@@ -31,4 +31,4 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             released = mail.release(held)
-        self.stdout.write(f"{released} E-Mails freigegeben; deliver_mail versendet sie.")
+        self.stdout.write(f"{released} E-Mails freigegeben; der Worker versendet sie.")
