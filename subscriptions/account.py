@@ -7,6 +7,7 @@ it is written in the same transaction as the link.
 from django.db import transaction
 from django.urls import reverse
 
+from portal.lib.tasks import task
 from subscriptions import mail
 from subscriptions.models import LinkToken, Subscriber
 
@@ -25,10 +26,11 @@ def _link(base_url, name, *args):
     return base_url.rstrip("/") + reverse(name, args=args)
 
 
+@task()
 def send_login_link(email, base_url):
     """A mail to ``email``: the login link if a subscriber has it, otherwise a note that none does.
 
-    The form runs this after its answer (mail.after_answer), so the answer's
+    A task: the form enqueues it for every address alike, so the answer's
     time does not tell which addresses belong to subscribers (``make
     faults`` measures it); and either way a mail is rendered, stored and
     sent, so the time a process stays busy afterwards hardly does either

@@ -1,8 +1,9 @@
 """Cancellations and withdrawals: recorded and receipted at once, applied after the answer.
 
 A declaration is recorded whatever it says, and its receipt written to the
-address typed, in one transaction before the answer. Only after the answer
-has gone out (settle()) is it looked up whom it names; it acts on their
+address typed, in one transaction before the answer, together with the
+task that settles it. Only that task (settle(), run by the worker after the
+answer has gone out) looks up whom it names; it acts on their
 contracts only when it names them beyond doubt: the customer number or the
 e-mail address on file, with the name on file (both compared whole, after
 Unicode NFKC, case folding and folding of spaces). Anything less waits for
@@ -23,8 +24,8 @@ nothing. A form sent twice (double click, reload) finds the declaration of
 its first sending by the form's one-time key.
 """
 
+import dataclasses
 import datetime
-import functools
 import re
 import unicodedata
 
@@ -36,7 +37,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.lib import tasks
+from portal.lib.tasks import task
 from subscriptions import mail, terms
+from subscriptions.contracts import ContractChoice
 from subscriptions.models import Declaration, Effect, Subscriber, Subscription
 
 CUSTOMER_NUMBER = re.compile(r"^K\s*-?\s*(\d{6})$", re.IGNORECASE)
@@ -151,12 +155,16 @@ def receive(data, base_url, subscriber=None, held=False):
             Declaration.objects.filter(pk=declaration.pk).update(confirmation=sent)
             declaration.confirmation = sent
             logged_in = subscriber.pk if subscriber is not None else None
-            transaction.on_commit(
-                lambda: mail.after_answer(
-                    functools.partial(
-                        settle, declaration.pk, choice, base_url, logged_in, held=held
-                    )
-                )
+            # A task, committed with the declaration: it is settled even if
+            # this process dies right after the answer.
+            tasks.enqueue(
+                settle_later,
+                declaration.pk,
+                dataclasses.asdict(choice),
+                base_url,
+                logged_in,
+                held=held,
+                after_commit=mail.after_answer,
             )
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request won.
@@ -165,6 +173,12 @@ def receive(data, base_url, subscriber=None, held=False):
             raise
         return existing, False
     return declaration, True
+
+
+@task()
+def settle_later(pk, choice, base_url, subscriber_pk=None, held=False):
+    """settle() as a task of the worker; ``choice`` as the fields of a ContractChoice."""
+    settle(pk, ContractChoice(**choice), base_url, subscriber_pk, held=held)
 
 
 @transaction.atomic

@@ -1,7 +1,5 @@
 """The Aboverwaltung: log in by a single-use link by e-mail, see the contracts, change details."""
 
-import functools
-
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -11,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.lib import ratelimit
+from portal.lib import ratelimit, tasks
 from subscriptions import account, mail, terms
 from subscriptions.forms import AddressForm, EmailForm, NewEmailForm
 from subscriptions.models import LinkToken, Subscription
@@ -30,8 +28,10 @@ def manage(request):
         if ratelimit.exceeded("login", ratelimit.client_address(request), email):
             return too_many(request)
         # The same answer whether the address is known or not, and as soon:
-        # looking it up and writing the link or the note come after it.
-        mail.after_answer(functools.partial(account.send_login_link, email, base_url(request)))
+        # looking it up and writing the link or the note is the worker's task.
+        tasks.enqueue(
+            account.send_login_link, email, base_url(request), after_commit=mail.after_answer
+        )
         request.session.pop(SESSION_KEY, None)
         return redirect(reverse("subscriptions:manage") + "?gesendet=1")
     return render(
