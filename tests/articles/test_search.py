@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles import search
 from articles.models import Article
+from articles.tasks import merge_search_words
 from articles.views import search as search_page
 from tests.factories import make_article, make_section
 from tests.pages import main_content, warm_shared_fragments
@@ -530,3 +532,28 @@ def test_a_prefix_that_begins_very_many_words_stays_a_prefix(monkeypatch, archiv
         "Onlinezugangsgesetz umgesetzt",
         "Registermodernisierungsgesetz beschlossen",
     }
+
+
+def vocabulary(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT lexeme FROM {table} WHERE lexeme LIKE 'quantenverw%%'")  # noqa: S608
+        return {word for (word,) in cursor.fetchall()}
+
+
+def test_a_new_word_is_found_by_its_beginning_at_once_and_joins_the_vocabulary_later():
+    make_article(headline="Quantenverwaltungsportal startet")
+
+    spelled = search.spelled_out(search.build_query("Quantenverw"), Article.objects.all())
+
+    assert matching(spelled) == {"Quantenverwaltungsportal startet"}
+    assert vocabulary("articles_searchword") == set()
+    moved = merge_search_words.call()
+
+    assert moved >= 2  # the article's words
+    assert vocabulary("articles_searchword") == {"quantenverwaltungsportal"}
+    assert vocabulary("articles_searchword_new") == set()
+    spelled = search.spelled_out(search.build_query("Quantenverw"), Article.objects.all())
+    assert matching(spelled) == {"Quantenverwaltungsportal startet"}
+    # A word already in the vocabulary is not noted again.
+    make_article(headline="Quantenverwaltungsportal wächst")
+    assert vocabulary("articles_searchword_new") == set()

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from articles.demo.reference import SECTIONS
 from articles.models import Article, Section, Tag, TaggedArticle
+from articles.tasks import merge_search_words
 from portal.lib import topics
 from portal.lib.text import german_slugify
 
@@ -87,6 +88,8 @@ class Command(BaseCommand):
                     self.copy(cursor, TaggedArticle, ["content_object_id", "tag_id"], tagged)
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run:  # their words into the search vocabulary now, not at the clock's next turn
+            merge_search_words.call()
         verb = "würden erzeugt" if dry_run else "erzeugt"
         self.stdout.write(f"{count} Artikel {verb} in {time.monotonic() - started:.1f} s.")
 
