@@ -334,16 +334,20 @@ def served_with_mail_server(env, log_name, delay=0.0):
     sink = SmtpSink(delay=delay).start()
     mail_env = {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port)}
     server = gunicorn(mail_env, log_name)
+    worker_log = (VAR / log_name.replace("gunicorn", "worker")).open("w")
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--verbosity", "0"],
         cwd=BASE,
         env=mail_env,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield sink
     finally:
         worker.terminate()  # finishes the task at hand, then stops
         worker.wait(timeout=60)
+        worker_log.close()
         server.terminate()
         server.wait(timeout=30)
         sink.shutdown()

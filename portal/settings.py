@@ -420,5 +420,9 @@ LOGGING = {
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-tasks logs each task's start and end at INFO: two lines per
+        # newsletter mail. Failures come at ERROR; the admin lists the rest.
+        "django_tasks": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
     },
 }
