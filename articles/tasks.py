@@ -9,6 +9,7 @@ from portal.lib.tasks import task
 
 
 @tasks.every(datetime.timedelta(minutes=5))
+@tasks.named("Neue Suchwörter übernehmen")
 @task()
 def merge_search_words():
     """Move the words articles brought since the last time into the vocabulary; return how many.

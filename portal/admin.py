@@ -3,12 +3,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from django_tasks_db.admin import DBTaskResultAdmin
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from portal.lib import tasks
 from portal.lib.csp import NoncedMediaMixin
@@ -54,21 +56,69 @@ class LegalTextAdmin(NoncedMediaMixin, admin.ModelAdmin):
         return False
 
 
+def _short(moment):
+    """08.12.2026 00:44:02, in Berlin time; "–" for none."""
+    return date_format(localtime(moment), "d.m.Y H:i:s") if moment else "–"
+
+
+STATES = {
+    "READY": _("Wartet"),
+    "RUNNING": _("Läuft"),
+    "FAILED": _("Fehlgeschlagen"),
+    "SUCCESSFUL": _("Erledigt"),
+}
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("Zustand")
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return list(STATES.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+class TaskFilter(admin.SimpleListFilter):
+    title = _("Aufgabe")
+    parameter_name = "task_path__exact"
+
+    def lookups(self, request, model_admin):
+        return sorted(tasks.NAMES.items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(task_path=self.value()) if self.value() else queryset
+
+
 class TaskResultAdmin(DBTaskResultAdmin):
     """The queue of background work: waiting, running, failed, finished; failed ones again."""
 
-    list_display = [
-        "task_name", "status", "enqueued_at", "run_after_shown", "started_at", "finished_at",
-        "error",
-    ]  # fmt: skip
-    list_filter = ["status", "task_path"]
-    search_fields = ["task_path"]
+    list_display = ["name", "state", "enqueued", "run_after_shown", "finished", "error"]
+    list_display_links = ["name"]
+    list_filter = [StateFilter, TaskFilter]
     actions = ["retry"]
     show_full_result_count = False
 
+    @admin.display(description=_("Aufgabe"), ordering="task_path")
+    def name(self, result):
+        return tasks.NAMES.get(result.task_path, result.task_name)
+
+    @admin.display(description=_("Zustand"), ordering="status")
+    def state(self, result):
+        return STATES.get(result.status, result.status)
+
+    @admin.display(description=_("Eingereiht"), ordering="enqueued_at")
+    def enqueued(self, result):
+        return _short(result.enqueued_at)
+
     @admin.display(description=_("Frühestens"))
     def run_after_shown(self, result):
-        return self.display_run_after(result)
+        return _short(result.run_after) if result.run_after != get_date_max() else "–"
+
+    @admin.display(description=_("Beendet"), ordering="finished_at")
+    def finished(self, result):
+        return _short(result.finished_at)
 
     @admin.display(description=_("Fehler"))
     def error(self, result):

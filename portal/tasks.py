@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from portal.lib import topics
-from portal.lib.tasks import TaskResultStatus, every, task
+from portal.lib.tasks import TaskResultStatus, every, named, task
 
 # Finished tasks stay this long in the admin's list; failed ones longer, to be looked into.
 KEEP_FINISHED = datetime.timedelta(days=7)
@@ -13,6 +13,7 @@ KEEP_FAILED = datetime.timedelta(days=30)
 
 
 @every(datetime.timedelta(days=1))
+@named("Zähler des Seiten-Caches zusammenfassen")
 @task()
 def compact_topics():
     """Fold the counter rows of ended connections (manage.py compact_topics does the same)."""
@@ -21,6 +22,7 @@ def compact_topics():
 
 
 @every(datetime.timedelta(hours=1))
+@named("Alte Hintergrundaufgaben löschen")
 @task()
 def prune_task_results():
     """Forget finished tasks after a week and failed ones after a month; return how many."""

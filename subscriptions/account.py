@@ -7,6 +7,7 @@ it is written in the same transaction as the link.
 from django.db import transaction
 from django.urls import reverse
 
+from portal.lib import tasks
 from portal.lib.tasks import task
 from subscriptions import mail
 from subscriptions.models import LinkToken, Subscriber
@@ -26,6 +27,7 @@ def _link(base_url, name, *args):
     return base_url.rstrip("/") + reverse(name, args=args)
 
 
+@tasks.named("Anmeldelink schreiben")
 @task()
 def send_login_link(email, base_url):
     """A mail to ``email``: the login link if a subscriber has it, otherwise a note that none does.

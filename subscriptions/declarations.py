@@ -175,6 +175,7 @@ def receive(data, base_url, subscriber=None, held=False):
     return declaration, True
 
 
+@tasks.named("Kündigung oder Widerruf zuordnen")
 @task()
 def settle_later(pk, choice, base_url, subscriber_pk=None, held=False):
     """settle() as a task of the worker; ``choice`` as the fields of a ContractChoice."""

@@ -166,6 +166,7 @@ def deliver(pk, connection=None):
         return Outcome(sent=True)
 
 
+@tasks.named("E-Mail senden")
 @task()
 def deliver_mail(pk):
     """Send one mail from the outbox; if the server refuses, this task comes back later."""
@@ -175,6 +176,7 @@ def deliver_mail(pk):
     return outcome.sent
 
 
+@tasks.named("E-Mails senden (Stapel)")
 @task()
 def deliver_mails(pks):
     """Send a batch over one connection to the mail server; return how many went.
@@ -209,6 +211,7 @@ def enqueue_batches(pks, after_commit=None):
 
 
 @tasks.every(datetime.timedelta(minutes=5))
+@tasks.named("Liegengebliebene E-Mails senden")
 @task()
 def sweep_outbox():
     """Send what waits in the outbox with no task to send it; return how many were found.

@@ -110,6 +110,7 @@ def subscribed():
     )
 
 
+@tasks.named("Newsletter-Ausgabe schreiben")
 @task()
 def write_issue_mails(issue_pk, base):
     """Write the issue's mails in batches, each with the task that sends it; return how many.

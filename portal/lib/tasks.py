@@ -46,7 +46,7 @@ try:  # Django 6.0
 except ImportError:  # Django 5.2: the backport, same API
     from django_tasks import TaskResultStatus, task, task_backends
 
-__all__ = ["task", "enqueue", "enqueue_at", "every", "oldest_waiting", "Worker"]
+__all__ = ["task", "named", "enqueue", "enqueue_at", "every", "oldest_waiting", "Worker"]
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,20 @@ def enqueue_at(a_task, when, *args, **kwargs):
     if a_task.get_backend().supports_defer:
         return enqueue(a_task.using(run_after=when), *args, **kwargs)
     return None  # the immediate backend: sweep_outbox and the like find it when due
+
+
+# What the admin calls each task: module path -> German name. Filled by named().
+NAMES = {}
+
+
+def named(label):
+    """Give a task its German name for the back office's list of tasks."""
+
+    def register(a_task):
+        NAMES[a_task.module_path] = label
+        return a_task
+
+    return register
 
 
 # The clock: name -> (task, interval). Filled by every(), at import of the tasks modules.

@@ -149,8 +149,9 @@ def test_staff_see_the_queue_with_the_error_and_run_a_failed_task_again(
 
     listed = superuser_client.get("/admin/portal/task/?status__exact=FAILED").text
 
-    assert "deliver_mails" in listed
-    assert "ValueError" in listed or "TypeError" in listed
+    assert "E-Mails senden (Stapel)" in listed
+    assert "Fehlgeschlagen" in listed
+    assert "ValueError: Field &#x27;id&#x27; expected a number but got &#x27;kein&#x27;." in listed
     DBTaskResult.objects.filter(pk=failed.pk).update(
         args_kwargs={"args": [[queued.pk]], "kwargs": {}}
     )
