@@ -37,7 +37,14 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections, migrations, transaction
+from django.db import (
+    DatabaseError,
+    close_old_connections,
+    connection,
+    connections,
+    migrations,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -280,17 +287,24 @@ class Worker:
             backend_name=backend.alias, startup_delay=False, max_tasks=None,
             worker_id=self.worker_id, excluded_queue_names=[],
         )  # fmt: skip
-        self._hold_life_lock()
         logger.info("Worker %s started", self.worker_id)
         last_chores = 0.0
         try:
             while self.running:
                 if not connection.in_atomic_block:  # (a test's transaction stays open)
                     close_old_connections()
-                if time.monotonic() - last_chores >= self.interval:
-                    self.chores()
-                    last_chores = time.monotonic()
-                claimed = self.claim(backend.alias)
+                try:
+                    # Without its lock others would take this worker's tasks for lost.
+                    self._hold_life_lock()
+                    if time.monotonic() - last_chores >= self.interval:
+                        self.chores()
+                        last_chores = time.monotonic()
+                    claimed = self.claim(backend.alias)
+                except DatabaseError as error:  # PostgreSQL restarting: wait, then go on
+                    logger.warning("Worker %s waits for the database: %s", self.worker_id, error)
+                    self._release_life_lock()
+                    time.sleep(max(self.interval, 1.0))
+                    continue
                 if claimed is not None:
                     runner.run_task(claimed)
                     self.done += 1
@@ -321,7 +335,15 @@ class Worker:
         return result
 
     def _hold_life_lock(self):
-        """A connection of our own, holding our advisory lock while this process lives."""
+        """A connection of our own, holding our advisory lock while this process lives.
+
+        Taken again after the connection was lost (PostgreSQL restarted):
+        between the two, another worker may put back the task this one is
+        running; tasks tolerate running twice (see the module's note).
+        """
+        if self._life is not None and self._life.is_usable():
+            return
+        self._release_life_lock()
         self._life = connections.create_connection("default")
         self._life.ensure_connection()
         self._life.set_autocommit(True)
@@ -332,7 +354,8 @@ class Worker:
 
     def _release_life_lock(self):
         if self._life is not None:
-            self._life.close()
+            with contextlib.suppress(DatabaseError):
+                self._life.close()
             self._life = None
 
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -92,6 +92,25 @@ def test_the_task_of_a_worker_that_is_gone_goes_back_to_the_queue(task_queue):
         assert result.status == status
     # Once its worker is gone, the living one's task goes back too.
     assert tasks.requeue_orphans() == 1
+
+
+def test_a_worker_that_lost_its_connection_takes_its_lock_again(task_queue):
+    worker = tasks.Worker(worker_id="portal-neustart")
+    worker._hold_life_lock()
+    running = claimed_by(worker.worker_id)
+    with connection.cursor() as cursor:  # as when PostgreSQL restarts
+        cursor.execute(
+            "SELECT pg_terminate_backend(%s)", [worker._life.connection.info.backend_pid]
+        )
+
+    try:
+        worker._hold_life_lock()  # what the worker's loop does each round
+        assert tasks.requeue_orphans() == 0
+    finally:
+        worker._release_life_lock()
+
+    running.refresh_from_db()
+    assert running.status == "RUNNING"
 
 
 def test_a_task_that_killed_its_worker_three_times_fails_with_the_reason(task_queue):
