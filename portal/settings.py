@@ -120,6 +120,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "articles",
     "ads",
@@ -136,6 +139,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with the second factor (portal.sites).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -357,6 +362,12 @@ PDF_RENDER_WAIT = envint("PORTAL_PDF_WAIT_MS", 300) / 1000
 PREVIEW_DAYS = envint("PORTAL_PREVIEW_DAYS", 7)
 # The subscription service's address: sender of its mail, and where people may write.
 SUBSCRIPTION_EMAIL = os.getenv("PORTAL_SUBSCRIPTION_EMAIL", "abo@verwaltung-digital.example")
+
+# The back office's second factor (portal.sites): required for superusers and
+# for everyone who may see subscriber data; with this set, for all staff.
+OTP_REQUIRED_FOR_ALL_STAFF = envbool("PORTAL_OTP_FOR_ALL_STAFF", False)
+# The issuer shown in authenticator apps beside the user name.
+OTP_TOTP_ISSUER = PORTAL_NAME
 
 # Background work (portal/lib/tasks.py): Django's task framework. "database"
 # keeps the queue in PostgreSQL (no broker; `make worker` runs it); "rq" puts

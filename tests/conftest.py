@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 from ads import counting
 from portal.lib import pagecache, ratelimit
 from portal.lib.roles import declared_roles
+from portal.sites import needs_second_factor
 from tests.services import redis_server  # noqa: F401 - a fixture for every test module
 
 PASSWORD = "geheim-und-lang-genug"
@@ -107,10 +108,30 @@ def subscription_staff(django_user_model):
 
 
 def logged_in(user):
-    """A browser of its own per persona, so tests can use several side by side."""
+    """A browser of its own per persona, so tests can use several side by side.
+
+    Signed in with the second factor too where the persona needs one
+    (portal.sites); tests/portal/test_second_factor.py goes through the steps.
+    """
     browser = Client()
     browser.force_login(user)
+    if needs_second_factor(user):
+        with_second_factor(browser, user)
     return browser
+
+
+def with_second_factor(browser, user):
+    """The session of ``browser`` as after entering the code of ``user``'s app."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Test"}
+    )
+    session = browser.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
 
 
 @pytest.fixture

@@ -290,8 +290,9 @@ def test_the_back_office_pages_meet_wcag_21_aa(page, site, django_user_model):
     campaign = make_campaign(advertiser=vendor)
     erika = make_subscriber(name="Erika Mustermann")
     make_subscription(erika, make_plan(name="Digital, monatlich"))
-    log_in(page, "chefin")
+    log_in(page, "chefin")  # through the second factor's set-up and recovery codes
     pages = {
+        "admin-second-factor": "/admin/zweiter-faktor/einrichten/",
         "admin-home": "/admin/",
         "admin-articles": "/admin/articles/article/",
         "admin-article-add": "/admin/articles/article/add/",

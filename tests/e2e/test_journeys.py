@@ -208,11 +208,29 @@ def test_withdrawing_with_the_keyboard_alone(page, mailoutbox):
 
 
 def log_in(page, username):
+    """Password, then (superusers, the Aboverwaltung) the app's code: set up on first use."""
     page.goto("/admin/login/")
     page.get_by_label("Benutzername").fill(username)
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_load_state()
+    if "/zweiter-faktor/einrichten/" in page.url:
+        page.get_by_label("Code").fill(app_code(username, confirmed=False))
+        page.get_by_role("button", name="Einrichten").click()
+        page.get_by_role("link", name="Weiter", exact=True).click()
+    elif "/zweiter-faktor/" in page.url:
+        page.get_by_label("Code").fill(app_code(username, confirmed=True))
+        page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/admin/")
+
+
+def app_code(username, confirmed):
+    """What the authenticator app shows now for the device set up (or being set up)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=confirmed)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
 
 
 def insert_link(page, text, url):
