@@ -49,6 +49,10 @@ def _dashboard(request, subscriber, address_form=None, email_form=None):
     subscriptions = list(subscriber.subscriptions.select_related("plan").order_by("-starts_on"))
     for subscription in subscriptions:
         subscription.withdrawable = subscription.can_be_withdrawn(today)
+        # Cancelled already or a fixed term, it can still end sooner (§ 314 BGB).
+        subscription.cancellable = subscription.status != Subscription.Status.WITHDRAWN and (
+            subscription.ends_on is None or subscription.ends_on >= today
+        )
         if subscription.ends_on is None and subscription.status != Subscription.Status.WITHDRAWN:
             subscription.earliest_end = terms.cancellation_end(subscription, today)
     address_form = address_form or AddressForm(
