@@ -373,7 +373,7 @@ def test_a_declaration_that_matches_no_contract_is_recorded_and_confirmed(
     [confirmation] = mailoutbox
     assert confirmation.to == ["unbekannt@example.org"]
     assert received_with_seconds(declaration) in confirmation.body
-    neutral = "sonst sobald wir sie von Hand zugeordnet haben"
+    neutral = "dann kommt sie spätestens zwei Arbeitstage nach dem Eingang"
     assert neutral in confirmation.body
     assert neutral in client.get(response["Location"]).text
 
