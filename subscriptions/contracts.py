@@ -9,11 +9,20 @@ from subscriptions.models import Subscription
 
 
 def running_q(day=None):
-    """Contracts that run on ``day``: not ended, not withdrawn, accepted or not."""
+    """Contracts that run on ``day``: not withdrawn, accepted or not, and not ended before it.
+
+    A contract runs through its ``ends_on``, whether a cancellation set it
+    or its fixed term did (Subscription.save): after that day it is over
+    without anybody changing its status.
+    """
     day = day or timezone.localdate()
-    return Q(status__in=[Subscription.Status.PENDING, Subscription.Status.ACTIVE]) | Q(
-        status=Subscription.Status.CANCELLED, ends_on__gte=day
-    )
+    return Q(
+        status__in=[
+            Subscription.Status.PENDING,
+            Subscription.Status.ACTIVE,
+            Subscription.Status.CANCELLED,
+        ]
+    ) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
 
 def delivered_q(day=None):

@@ -237,7 +237,12 @@ def _effect(declaration, subscription, received):
 
 
 def _carry_out(declaration, subscription, received):
-    """Change the (locked) contract as the declaration says; return what happened."""
+    """Change the (locked) contract as the declaration says; return what happened.
+
+    Whatever order declarations arrive or are matched in, a contract ends on
+    the earliest day any of them gives (terms.cancellation_end): each is
+    taken as of the day it was received, and none makes it run longer.
+    """
     if declaration.kind == Declaration.Kind.WITHDRAWAL:
         if not subscription.can_be_withdrawn(received):
             return Effect.Outcome.TOO_LATE
@@ -245,9 +250,12 @@ def _carry_out(declaration, subscription, received):
         subscription.ends_on = max(received, subscription.concluded_on)
         subscription.save(update_fields=["status", "ends_on"])
         return Effect.Outcome.WITHDRAWN
-    if subscription.ends_on is not None:
+    current = subscription.ends_on
+    if current is not None and current < received:
+        return Effect.Outcome.ENDED  # over before the declaration arrived: nothing to end
+    if subscription.status == Subscription.Status.WITHDRAWN:
         return Effect.Outcome.ALREADY
-    subscription.ends_on = max(
+    ends_on = max(
         terms.cancellation_end(
             subscription,
             received,
@@ -256,6 +264,9 @@ def _carry_out(declaration, subscription, received):
         ),
         subscription.concluded_on,
     )
+    if subscription.status == Subscription.Status.CANCELLED and ends_on >= current:
+        return Effect.Outcome.ALREADY
+    subscription.ends_on = ends_on
     subscription.status = Subscription.Status.CANCELLED
     subscription.save(update_fields=["status", "ends_on"])
     return Effect.Outcome.ENDS

@@ -32,6 +32,15 @@ def contract_choices(subscriber=None):
     return [(ALL_CONTRACTS, _("Alle meine Abonnements")), *plans]
 
 
+def contract_field():
+    """ "Welcher Vertrag?": its choices are set per form (DeclarationForm)."""
+    return forms.ChoiceField(
+        label=_("Welcher Vertrag?"),
+        initial=ALL_CONTRACTS,
+        error_messages={"required": _("Bitte wählen Sie, welchen Vertrag Sie meinen.")},
+    )
+
+
 class SubmissionKey(forms.CharField):
     """A hidden one-time key: the same form sent twice is one declaration, not two."""
 
@@ -48,7 +57,8 @@ class DeclarationForm(forms.Form):
 
     def __init__(self, *args, subscriber=None, chosen=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].choices = contract_choices(subscriber)
+        choices = contract_choices(subscriber)
+        self.fields["contract"].choices = choices
         self.fields["submission"].initial = new_token()
         if subscriber is not None:
             self.initial.update(
@@ -56,8 +66,15 @@ class DeclarationForm(forms.Form):
                 identifier=subscriber.customer_number,
                 email=subscriber.email,
             )
+            own = choices[1:]
             if chosen is not None:
                 self.initial["contract"] = _subscription_key(chosen)
+            elif len(own) == 1:
+                self.initial["contract"] = own[0][0]
+            else:
+                # More than one: which is theirs to say, not ours to guess (issue 19, point 10).
+                self.fields["contract"].choices = [("", _("Bitte wählen")), *choices]
+                self.fields["contract"].initial = None
 
     def clean_name(self):
         """One line of a name: no line breaks or control characters, no web address."""
@@ -123,7 +140,7 @@ class CancellationForm(DeclarationForm):
         max_length=254,
         help_text=_("Eines von beiden genügt, zum Beispiel K-123456."),
     )
-    contract = forms.ChoiceField(label=_("Welcher Vertrag?"), initial=ALL_CONTRACTS)
+    contract = contract_field()
     requested_end = forms.DateField(
         label=_("Zu wann?"),
         required=False,
@@ -185,7 +202,7 @@ class WithdrawalForm(DeclarationForm):
     identifier = forms.CharField(
         label=_("Kundennummer oder E-Mail-Adresse Ihres Abonnements"), max_length=254
     )
-    contract = forms.ChoiceField(label=_("Welcher Vertrag?"), initial=ALL_CONTRACTS)
+    contract = contract_field()
     email = forms.EmailField(
         label=_("E-Mail-Adresse für die Bestätigung"),
         help_text=_(

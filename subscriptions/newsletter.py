@@ -1,8 +1,10 @@
 """The newsletter: sign-up with double opt-in, issues to every consent, unsubscribing.
 
 Every issue's mail carries an unsubscribe link and the RFC 8058 headers, so mail
-programs offer "Abbestellen" and unsubscribe with one click (a POST to the
-same signed URL, which needs neither login nor form).
+programs offer their own "Abbestellen" and unsubscribe by it at once (a POST
+to the same signed URL, which needs neither login nor form). The link in the
+mail's text opens a page with the "Abmelden" button: a GET changes nothing,
+since mail scanners open links. So no mail promises "ein Klick".
 """
 
 from django.core import signing
@@ -79,7 +81,7 @@ def signed_consent(signed):
 
 
 def unsubscribe(consent):
-    """Every sign-up of this address ends: "abbestellen" means no more newsletters."""
+    """Every sign-up of this address ends: "abmelden" means no more newsletters."""
     NewsletterConsent.objects.filter(email=consent.email, unsubscribed_at__isnull=True).update(
         unsubscribed_at=timezone.now()
     )

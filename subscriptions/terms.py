@@ -67,37 +67,56 @@ def withdrawal_deadline(concluded_on):
     return concluded_on + datetime.timedelta(days=WITHDRAWAL_DAYS)
 
 
+def fixed_end(contract):
+    """The day a contract that does not renew ends by itself (its term's last day), else None.
+
+    Such a contract needs no cancellation to end: it is over after that day,
+    and a cancellation, in time or late, cannot move that day later.
+    """
+    if contract.renews or contract.minimum_term_ends is None:
+        return None
+    return contract.minimum_term_ends
+
+
 def cancellation_end(contract, received, extraordinary=False, requested=None):
     """The day the contract ends after a cancellation received on ``received``.
 
     ``contract`` needs ``concluded_on``, ``minimum_term_ends`` (None: no
-    minimum term), ``ends_on`` (set once cancelled or ended), and the plan's
+    minimum term), ``ends_on`` (set once it is to end), and the plan's
     ``notice_months``, ``renews`` and ``renewal_months``. A ``requested``
     day later than the earliest possible one is honoured; an earlier one
     cannot be (the declaration still counts, for the earliest day).
 
-    - Already cancelled: the end stays as it is.
     - Extraordinary (§ 314 BGB, for a serious reason): at once.
     - Within the minimum term and in time: at its end.
+    - A fixed term that does not renew: at its end, however late the
+      cancellation (fixed_end()).
     - Otherwise, concluded since 1.3.2022: a month's notice (or the plan's
       shorter one) from receipt, not before the minimum term ends.
     - Otherwise, older contracts: the end of the renewal period for which
       the notice is still in time.
+
+    A contract that is to end already (an earlier cancellation, a fixed
+    term) ends on the earlier of the two days: a later declaration never
+    makes it run longer, but an extraordinary one after an ordinary one
+    ends it sooner, and so does a second ordinary one to an earlier day.
     """
-    if contract.ends_on is not None:
-        return contract.ends_on
-    earliest = received if extraordinary else _earliest_ordinary_end(contract, received)
-    return max(earliest, requested) if requested else earliest
+    end = received if extraordinary else _earliest_ordinary_end(contract, received)
+    if requested:
+        end = max(end, requested)
+    current = contract.ends_on or fixed_end(contract)
+    return min(end, current) if current else end
 
 
 def _earliest_ordinary_end(contract, received):
     notice = contract.notice_months
     term_last_day = contract.minimum_term_ends
+    if term_last_day is not None and not contract.renews:
+        # A fixed term ends by itself: a late cancellation gives its real end,
+        # not the day the cancellation arrived.
+        return term_last_day
     if term_last_day is not None and received <= notice_deadline(term_last_day, notice):
         return term_last_day
-    if term_last_day is not None and not contract.renews:
-        # A fixed term that does not renew ends by itself; a late cancellation changes nothing.
-        return max(term_last_day, received)
     if contract.concluded_on >= FAIR_CONTRACTS_SINCE:
         earliest = add_months(received, min(notice, 1))
         return max(earliest, term_last_day) if term_last_day else earliest

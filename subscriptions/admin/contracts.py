@@ -143,7 +143,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         "subscriber",
         "plan",
         "dispute_marker",
-        "status",
+        "state",
         "starts_on",
         "minimum_term_ends",
         "ends_on",
@@ -174,6 +174,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
         if obj is not None and obj.disputed:
             return ["dispute_marker", *fields]
         return fields
+
+    @admin.display(description=_("Status"), ordering="status")
+    def state(self, obj):
+        return obj.state_display()
 
     @admin.display(description=_("„Das war ich nicht“"))
     def dispute_marker(self, obj):

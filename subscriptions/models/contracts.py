@@ -130,6 +130,8 @@ class Subscription(models.Model):
         help_text=_("Nur für Verträge vor dem 1.3.2022: so lange verlängerte sich der Vertrag."),
     )
     price = models.DecimalField(_("Preis (EUR)"), max_digits=8, decimal_places=2)
+    # The last day it runs: set by a cancellation or withdrawal, and for a
+    # fixed term (``renews`` off) from the start (save()).
     ends_on = models.DateField(_("Endet am"), null=True, blank=True)
     # Staff accepted the contract (Subscription.accept): only from then on is
     # it delivered, that is, in the mailing house's list (contracts.delivered_q).
@@ -168,6 +170,14 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.plan} – {self.subscriber}"
+
+    def save(self, *args, **kwargs):
+        # A fixed term's end is known from the start: the delivery list, the
+        # Aboverwaltung and the declarations all read when a contract ends
+        # from ``ends_on``, so it runs through that day and no longer.
+        if self.ends_on is None:
+            self.ends_on = terms.fixed_end(self)
+        super().save(*args, **kwargs)
 
     @classmethod
     def agreed(cls, subscriber, plan, **fields):
@@ -209,6 +219,21 @@ class Subscription(models.Model):
             self.status = self.Status.ACTIVE
         self.save(update_fields=["accepted_at", "status"])
         return True
+
+    def state_display(self, day=None):
+        """The status as a person reads it on ``day``: past its last day a contract has ended.
+
+        The status says how it is to end; whether it has is a matter of the
+        date (contracts.running_q), so nothing needs to change on the day.
+        """
+        day = day or timezone.localdate()
+        if (
+            self.status != self.Status.WITHDRAWN
+            and self.ends_on is not None
+            and self.ends_on < day
+        ):
+            return _("Beendet am %(day)s") % {"day": f"{self.ends_on:%d.%m.%Y}"}
+        return self.get_status_display()
 
     @property
     def withdrawal_until(self):

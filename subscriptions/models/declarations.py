@@ -111,6 +111,9 @@ class Effect(models.Model):
     class Outcome(models.TextChoices):
         ENDS = "ends", _("Endet")
         ALREADY = "already", _("War schon gekündigt")
+        # It had ended before the declaration arrived (its term ran out, or
+        # an earlier cancellation took effect): the end stays as it was.
+        ENDED = "ended", _("War schon beendet")
         WITHDRAWN = "withdrawn", _("Widerrufen")
         TOO_LATE = "too_late", _("Widerrufsfrist abgelaufen")
 

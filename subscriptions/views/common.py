@@ -47,6 +47,11 @@ def current_subscriber(request):
     return Subscriber.objects.filter(pk=pk).first()
 
 
-def too_many(request):
-    context = {"SUBSCRIPTION_EMAIL": settings.SUBSCRIPTION_EMAIL}
+def too_many(request, scope):
+    """The 429 page of the form whose rate limit ``scope`` (portal.lib.ratelimit) was exceeded.
+
+    It speaks of that form (a newsletter sign-up is not told about cancelling)
+    and leads back to it.
+    """
+    context = {"limited": scope, "SUBSCRIPTION_EMAIL": settings.SUBSCRIPTION_EMAIL}
     return render(request, "subscriptions/too_many.html", context, status=429)

@@ -26,7 +26,7 @@ def manage(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
         if ratelimit.exceeded("login", ratelimit.client_address(request), email):
-            return too_many(request)
+            return too_many(request, "login")
         # The same answer whether the address is known or not, and as soon:
         # looking it up and writing the link or the note is the worker's task.
         tasks.enqueue(
@@ -49,6 +49,10 @@ def _dashboard(request, subscriber, address_form=None, email_form=None):
     subscriptions = list(subscriber.subscriptions.select_related("plan").order_by("-starts_on"))
     for subscription in subscriptions:
         subscription.withdrawable = subscription.can_be_withdrawn(today)
+        # Cancelled already or a fixed term, it can still end sooner (§ 314 BGB).
+        subscription.cancellable = subscription.status != Subscription.Status.WITHDRAWN and (
+            subscription.ends_on is None or subscription.ends_on >= today
+        )
         if subscription.ends_on is None and subscription.status != Subscription.Status.WITHDRAWN:
             subscription.earliest_end = terms.cancellation_end(subscription, today)
     address_form = address_form or AddressForm(
@@ -128,7 +132,7 @@ def change_email(request):
         return _dashboard(request, subscriber, email_form=form)
     new_email = form.cleaned_data["email"].strip().lower()
     if ratelimit.exceeded("email", ratelimit.client_address(request), subscriber.customer_number):
-        return too_many(request)
+        return too_many(request, "email")
     # Whether the address is another customer's is told when the link is used
     # (account.AddressTaken), never here.
     account.request_email_change(subscriber, new_email, base_url(request))
@@ -136,7 +140,7 @@ def change_email(request):
         request,
         _(
             "Wir haben einen Bestätigungslink an %(email)s geschickt. "
-            "Erst nach dem Klick darauf gilt die neue Adresse."
+            "Erst wenn Sie die Adresse über diesen Link bestätigen, gilt sie."
         )
         % {"email": new_email},
     )

@@ -21,7 +21,7 @@ def sign_up(request):
         email = form.cleaned_data["email"].strip().lower()
         address = ratelimit.client_address(request)
         if ratelimit.exceeded("newsletter", address, email):
-            return too_many(request)
+            return too_many(request, "newsletter")
         newsletter.sign_up(email, wording, address, base_url(request))
         return redirect(reverse("subscriptions:newsletter") + "?angefordert=1")
     return render(

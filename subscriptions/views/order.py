@@ -20,7 +20,7 @@ def order(request):
         placed = Order.objects.filter(submission=data["submission"]).first()
         if placed is None:
             if ratelimit.exceeded("order", ratelimit.client_address(request), data["email"]):
-                return too_many(request)
+                return too_many(request, "order")
             placed, _created = orders.place(data, base_url(request))
         request.session[SESSION_ORDER] = placed.pk
         return redirect("subscriptions:ordered")

@@ -122,7 +122,7 @@ def test_every_public_page_type_meets_wcag_21_aa(page, site):
         ("/abo/kuendigen/", "jetzt kündigen"),
         ("/abo/widerrufen/", "Widerruf bestätigen"),
         ("/abo/bestellen/", "Zahlungspflichtig bestellen"),
-        ("/newsletter/", "Newsletter bestellen"),
+        ("/newsletter/", "Zum Newsletter anmelden"),
     ],
 )
 def test_forms_in_their_error_state_meet_wcag_21_aa_and_link_errors_to_fields(

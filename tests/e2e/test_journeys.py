@@ -124,7 +124,7 @@ def sign_up_for_the_newsletter(page, email):
     page.goto("/newsletter/")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label(re.compile("Ja, ich möchte den Newsletter")).check()
-    page.get_by_role("button", name="Newsletter bestellen").click()
+    page.get_by_role("button", name="Zum Newsletter anmelden").click()
 
 
 def test_a_reader_signs_up_for_the_newsletter_and_confirms_by_the_link(page, mailoutbox):

@@ -343,10 +343,10 @@ def test_cancelling_again_keeps_the_end_already_set(
         client,
         django_capture_on_commit_callbacks,
         identifier=number,
-        kind="extraordinary",
-        reason="Noch einmal, sicher ist sicher.",
+        requested_end=(first_end + datetime.timedelta(days=90)).isoformat(),
     )
 
+    # A later declaration never makes the contract run longer.
     assert Subscription.objects.get().ends_on == first_end
     [notice] = [m for m in mailoutbox if m.to == [print_contract.subscriber.email]]
     assert f"Der Vertrag war bereits gekündigt und endet am {german(first_end)}." in notice.body
@@ -373,7 +373,7 @@ def test_a_declaration_that_matches_no_contract_is_recorded_and_confirmed(
     [confirmation] = mailoutbox
     assert confirmation.to == ["unbekannt@example.org"]
     assert received_with_seconds(declaration) in confirmation.body
-    neutral = "sonst sobald wir sie von Hand zugeordnet haben"
+    neutral = "dann kommt sie spätestens zwei Arbeitstage nach dem Eingang"
     assert neutral in confirmation.body
     assert neutral in client.get(response["Location"]).text
 

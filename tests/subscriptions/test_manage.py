@@ -179,6 +179,12 @@ def test_the_dashboard_shows_end_dates_and_what_a_cancellation_today_would_give(
         ends_on=timezone.localdate() + datetime.timedelta(days=20),
     )
     running = make_subscription(erika, make_plan(name="Digital", minimum_term_months=0))
+    ended = make_subscription(
+        erika,
+        make_plan(name="Kombi"),
+        status="cancelled",
+        ends_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
     log_in(client, erika, django_capture_on_commit_callbacks, mailoutbox)
 
     page = client.get(MANAGE).text
@@ -186,7 +192,9 @@ def test_the_dashboard_shows_end_dates_and_what_a_cancellation_today_would_give(
     assert f"<strong>{german(cancelled.ends_on)}</strong>" in page
     assert "Bei Kündigung heute endet es am" in page
     assert f'href="/abo/kuendigen/?abo={running.pk}"' in page
-    assert f'href="/abo/kuendigen/?abo={cancelled.pk}"' not in page
+    # Cancelled but still running: it can still end sooner (§ 314 BGB); an ended one cannot.
+    assert f'href="/abo/kuendigen/?abo={cancelled.pk}"' in page
+    assert f'href="/abo/kuendigen/?abo={ended.pk}"' not in page
 
 
 def test_the_dashboard_needs_the_same_queries_with_many_contracts(

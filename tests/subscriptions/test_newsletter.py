@@ -187,7 +187,7 @@ def test_the_unsubscribe_link_asks_first_and_changes_nothing(client, subscribed)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Abbestellen</button>" in html
+    assert "Abmelden</button>" in html
     subscribed.refresh_from_db()
     assert subscribed.unsubscribed_at is None
 

@@ -162,3 +162,68 @@ def test_terms_deadlines_and_withdrawal():
     assert notice_deadline(D(2025, 12, 31), 1) == D(2025, 11, 30)
     assert notice_deadline(D(2025, 12, 15), 1) == D(2025, 11, 15)
     assert withdrawal_deadline(D(2026, 6, 19)) == D(2026, 7, 3)
+
+
+CANCELLED_TO_YEAR_END = contract(D(2025, 1, 1), term_ends=D(2025, 12, 31), ends_on=D(2025, 12, 31))
+FIXED_2025 = contract(D(2025, 1, 1), term_ends=D(2025, 12, 31), renews=False)
+
+
+@pytest.mark.parametrize(
+    ("case", "subscription", "received", "options", "ends"),
+    [
+        (
+            "extraordinary after an ordinary cancellation: at once (§ 314 BGB)",
+            CANCELLED_TO_YEAR_END,
+            D(2025, 6, 10),
+            {"extraordinary": True},
+            D(2025, 6, 10),
+        ),
+        (
+            "a second ordinary one to an earlier possible day",
+            contract(D(2022, 5, 1), term_ends=D(2023, 4, 30), ends_on=D(2026, 6, 30)),
+            D(2025, 6, 10),
+            {},
+            D(2025, 7, 10),
+        ),
+        (
+            "a second ordinary one to a later day changes nothing",
+            CANCELLED_TO_YEAR_END,
+            D(2025, 6, 10),
+            {"requested": D(2026, 6, 30)},
+            D(2025, 12, 31),
+        ),
+        (
+            "a fixed term cancelled late: its real end, not the day of receipt",
+            FIXED_2025,
+            D(2026, 1, 20),
+            {},
+            D(2025, 12, 31),
+        ),
+        (
+            "a fixed term cancelled after its notice period: with the term",
+            FIXED_2025,
+            D(2025, 12, 20),
+            {},
+            D(2025, 12, 31),
+        ),
+        (
+            "a fixed term does not run beyond its end for a later day asked for",
+            FIXED_2025,
+            D(2025, 6, 10),
+            {"requested": D(2026, 3, 31)},
+            D(2025, 12, 31),
+        ),
+        (
+            "a fixed term ended extraordinarily: at once",
+            FIXED_2025,
+            D(2025, 6, 10),
+            {"extraordinary": True},
+            D(2025, 6, 10),
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_point_9_the_earliest_end_wins_and_a_fixed_term_ends_by_itself(
+    case, subscription, received, options, ends
+):
+    assert cancellation_end(subscription, received, **options) == ends
