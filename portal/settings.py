@@ -363,6 +363,11 @@ PREVIEW_DAYS = envint("PORTAL_PREVIEW_DAYS", 7)
 # The subscription service's address: sender of its mail, and where people may write.
 SUBSCRIPTION_EMAIL = os.getenv("PORTAL_SUBSCRIPTION_EMAIL", "abo@verwaltung-digital.example")
 
+# How long personal data is kept (subscriptions/retention.py; README, "Personal data").
+RETENTION_UNCONFIRMED_SIGNUP_DAYS = envint("PORTAL_RETENTION_UNCONFIRMED_SIGNUP_DAYS", 30)
+RETENTION_CONSENT_IP_YEARS = envint("PORTAL_RETENTION_CONSENT_IP_YEARS", 3)
+RETENTION_MAIL_BODY_DAYS = envint("PORTAL_RETENTION_MAIL_BODY_DAYS", 90)
+
 # The back office's second factor (portal.sites): required for superusers and
 # for everyone who may see subscriber data; with this set, for all staff.
 OTP_REQUIRED_FOR_ALL_STAFF = envbool("PORTAL_OTP_FOR_ALL_STAFF", False)
