@@ -239,12 +239,7 @@ def _effect(declaration, subscription, received):
 def _carry_out(declaration, subscription, received):
     """Change the (locked) contract as the declaration says; return what happened."""
     if declaration.kind == Declaration.Kind.WITHDRAWAL:
-        if not subscription.can_be_withdrawn(received):
-            return Effect.Outcome.TOO_LATE
-        subscription.status = Subscription.Status.WITHDRAWN
-        subscription.ends_on = max(received, subscription.concluded_on)
-        subscription.save(update_fields=["status", "ends_on"])
-        return Effect.Outcome.WITHDRAWN
+        return _withdraw(subscription, received)
     if subscription.ends_on is not None:
         return Effect.Outcome.ALREADY
     subscription.ends_on = max(
@@ -259,6 +254,25 @@ def _carry_out(declaration, subscription, received):
     subscription.status = Subscription.Status.CANCELLED
     subscription.save(update_fields=["status", "ends_on"])
     return Effect.Outcome.ENDS
+
+
+def _withdraw(subscription, received):
+    """A withdrawal within the period ends the contract, cancelled or not (§ 355 BGB).
+
+    It ends on the day received, or earlier where a cancellation had ended
+    it already; never before its conclusion.
+    """
+    if not subscription.ordered_online:
+        return Effect.Outcome.NO_RIGHT
+    if subscription.status == Subscription.Status.WITHDRAWN:
+        return Effect.Outcome.WITHDRAWN_BEFORE
+    if not subscription.can_be_withdrawn(received):
+        return Effect.Outcome.TOO_LATE
+    ended = min(received, subscription.ends_on or received)
+    subscription.status = Subscription.Status.WITHDRAWN
+    subscription.ends_on = max(ended, subscription.concluded_on)
+    subscription.save(update_fields=["status", "ends_on"])
+    return Effect.Outcome.WITHDRAWN
 
 
 def quoted(declaration):
