@@ -20,6 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.lib.csp import add_file_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The sixteen Länder by their ISO 3166-2 codes (without "DE-"), as the holidays package names them.
+GERMAN_STATES = (
+    "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL", "SN", "ST", "TH",
+)  # fmt: skip
 
 
 def envbool(name, default):
@@ -362,6 +366,24 @@ PDF_RENDER_WAIT = envint("PORTAL_PDF_WAIT_MS", 300) / 1000
 PREVIEW_DAYS = envint("PORTAL_PREVIEW_DAYS", 7)
 # The subscription service's address: sender of its mail, and where people may write.
 SUBSCRIPTION_EMAIL = os.getenv("PORTAL_SUBSCRIPTION_EMAIL", "abo@verwaltung-digital.example")
+# The publisher's federal state (its seat, as in the Impressum): its public
+# holidays move a withdrawal deadline to the next working day (§ 193 BGB).
+PORTAL_PUBLISHER_STATE = os.getenv("PORTAL_PUBLISHER_STATE", "BE").strip().upper()
+if PORTAL_PUBLISHER_STATE not in GERMAN_STATES:
+    raise ImproperlyConfigured(
+        f"PORTAL_PUBLISHER_STATE must be one of {', '.join(GERMAN_STATES)}, "
+        f"not {PORTAL_PUBLISHER_STATE!r}"
+    )
+# Who pays for sending back the print issues after a withdrawal, as the
+# Widerrufsbelehrung says it (Anlage 1 EGBGB, Gestaltungshinweis 5 b):
+# "publisher" ("Wir tragen die Kosten ...") or "subscriber" ("Sie tragen die
+# unmittelbaren Kosten ...").
+PORTAL_WITHDRAWAL_RETURN_COSTS = os.getenv("PORTAL_WITHDRAWAL_RETURN_COSTS", "publisher")
+if PORTAL_WITHDRAWAL_RETURN_COSTS not in ("publisher", "subscriber"):
+    raise ImproperlyConfigured(
+        "PORTAL_WITHDRAWAL_RETURN_COSTS must be publisher or subscriber, "
+        f"not {PORTAL_WITHDRAWAL_RETURN_COSTS!r}"
+    )
 
 # How long personal data is kept (subscriptions/retention.py; README, "Personal data").
 RETENTION_UNCONFIRMED_SIGNUP_DAYS = envint("PORTAL_RETENTION_UNCONFIRMED_SIGNUP_DAYS", 30)

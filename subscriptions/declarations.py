@@ -244,12 +244,7 @@ def _carry_out(declaration, subscription, received):
     taken as of the day it was received, and none makes it run longer.
     """
     if declaration.kind == Declaration.Kind.WITHDRAWAL:
-        if not subscription.can_be_withdrawn(received):
-            return Effect.Outcome.TOO_LATE
-        subscription.status = Subscription.Status.WITHDRAWN
-        subscription.ends_on = max(received, subscription.concluded_on)
-        subscription.save(update_fields=["status", "ends_on"])
-        return Effect.Outcome.WITHDRAWN
+        return _withdraw(subscription, received)
     current = subscription.ends_on
     if current is not None and current < received:
         return Effect.Outcome.ENDED  # over before the declaration arrived: nothing to end
@@ -270,6 +265,25 @@ def _carry_out(declaration, subscription, received):
     subscription.status = Subscription.Status.CANCELLED
     subscription.save(update_fields=["status", "ends_on"])
     return Effect.Outcome.ENDS
+
+
+def _withdraw(subscription, received):
+    """A withdrawal within the period ends the contract, cancelled or not (§ 355 BGB).
+
+    It ends on the day received, or earlier where a cancellation had ended
+    it already; never before its conclusion.
+    """
+    if not subscription.ordered_online:
+        return Effect.Outcome.NO_RIGHT
+    if subscription.status == Subscription.Status.WITHDRAWN:
+        return Effect.Outcome.WITHDRAWN_BEFORE
+    if not subscription.can_be_withdrawn(received):
+        return Effect.Outcome.TOO_LATE
+    ended = min(received, subscription.ends_on or received)
+    subscription.status = Subscription.Status.WITHDRAWN
+    subscription.ends_on = max(ended, subscription.concluded_on)
+    subscription.save(update_fields=["status", "ends_on"])
+    return Effect.Outcome.WITHDRAWN
 
 
 def quoted(declaration):

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from subscriptions import mail
+from subscriptions import mail, withdrawal_info
 from subscriptions.models import (
     ADDRESS_FIELDS,
     ORDER_LINK_LIFETIME,
@@ -134,6 +134,11 @@ def confirm(order, base_url):
             subscriber=subscriber, order=order, **order.address()
         )
     subscription = Subscription.agreed(subscriber, order.plan, ordered_online=True)
+    # The order pages showed the full Widerrufsbelehrung, and the mail below
+    # carries it: the period runs from today (or the first issue). Without an
+    # Impressum it named no trader, so it was not given (§ 356 Abs. 3 BGB).
+    if withdrawal_info.trader() is not None:
+        subscription.withdrawal_informed_on = subscription.concluded_on
     subscription.save()
     order.confirmed_at = timezone.now()
     order.subscription = subscription

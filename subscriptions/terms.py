@@ -6,6 +6,10 @@ that day. Periods are counted as §§ 187, 188 BGB count them.
 
 import calendar
 import datetime
+import functools
+
+import holidays
+from django.conf import settings
 
 # Contracts concluded from this day on follow § 309 Nr. 9 BGB in the version of
 # the Gesetz für faire Verbraucherverträge: after the minimum term they run on
@@ -13,6 +17,9 @@ import datetime
 # month's notice.
 FAIR_CONTRACTS_SINCE = datetime.date(2022, 3, 1)
 WITHDRAWAL_DAYS = 14
+# § 356 Abs. 3 Satz 2 BGB: without proper information on the right of
+# withdrawal, it expires twelve months and 14 days after the period would have begun.
+WITHDRAWAL_LONGSTOP_MONTHS = 12
 
 
 def _month_end(year, month):
@@ -62,9 +69,59 @@ def notice_deadline(term_last_day, notice_months):
     return add_months(term_last_day, -notice_months)
 
 
-def withdrawal_deadline(concluded_on):
-    """The last day of the 14-day withdrawal period (§ 355 Abs. 2 BGB)."""
-    return concluded_on + datetime.timedelta(days=WITHDRAWAL_DAYS)
+@functools.cache
+def _public_holidays(state, year):
+    return frozenset(holidays.country_holidays("DE", subdiv=state, years=year))
+
+
+def next_working_day(day, state=None):
+    """``day``, or the working day after it if it is a Saturday, Sunday or public holiday.
+
+    § 193 BGB: where a declaration is due by a day that is a Saturday, a
+    Sunday or a public holiday at the place of declaration, the next working
+    day takes its place. The place is the publisher's (PORTAL_PUBLISHER_STATE):
+    withdrawals are declared to them.
+    """
+    state = state or settings.PORTAL_PUBLISHER_STATE
+    while day.weekday() >= 5 or day in _public_holidays(state, day.year):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def withdrawal_deadline(
+    concluded_on, *, informed_on, by_post=False, first_issue_on=None, state=None
+):
+    """The last day on which a withdrawal is in time, or None while that cannot be known.
+
+    - When the period begins (§ 356 Abs. 2 BGB): for digital plans with the
+      conclusion of the contract (Nr. 2), for print and combined plans
+      (``by_post``: a contract for the regular delivery of goods, Nr. 1 d)
+      with the day the subscriber received the first issue
+      (``first_issue_on``). Until that day is known, so is the deadline not.
+    - 14 days (§ 355 Abs. 2): the day of the event is not counted (§ 187
+      Abs. 1), the period ends with its 14th day after it (§ 188 Abs. 1).
+    - Not before the subscriber was informed of the right as Art. 246a § 1
+      Abs. 2 EGBGB requires (``informed_on``, § 356 Abs. 3 Satz 1): informed
+      later, the 14 days count from that day; never (None), or later still,
+      the right expires twelve months and 14 days after the beginning
+      (Satz 2; the months as § 188 Abs. 2 and 3 count them).
+    - § 193: a last day on a Saturday, Sunday or public holiday of the
+      publisher's federal state gives way to the next working day. It moves
+      the end only, never the beginning: a first issue received on a
+      Saturday starts the count on the Sunday.
+    """
+    if by_post and first_issue_on is None:
+        return None
+    begins = max(first_issue_on, concluded_on) if by_post else concluded_on
+    longstop = next_working_day(
+        add_months(begins, WITHDRAWAL_LONGSTOP_MONTHS) + datetime.timedelta(days=WITHDRAWAL_DAYS),
+        state,
+    )
+    if informed_on is None:
+        return longstop
+    counted_from = max(begins, informed_on)
+    last_day = next_working_day(counted_from + datetime.timedelta(days=WITHDRAWAL_DAYS), state)
+    return min(last_day, longstop)
 
 
 def fixed_end(contract):

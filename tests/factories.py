@@ -156,6 +156,9 @@ def make_subscription(subscriber=None, plan=None, **fields):
     start = fields.pop("starts_on", timezone.localdate() - datetime.timedelta(days=550))
     fields.setdefault("concluded_on", start)
     fields.setdefault("status", Subscription.Status.ACTIVE)
+    if fields.get("ordered_online"):
+        # Ordered on the order pages as they are now: with the full Widerrufsbelehrung.
+        fields.setdefault("withdrawal_informed_on", fields["concluded_on"])
     if fields["status"] != Subscription.Status.PENDING:
         # Staff accepted it (what running, cancelled and withdrawn contracts went through).
         fields.setdefault("accepted_at", timezone.now())

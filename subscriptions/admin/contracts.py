@@ -103,6 +103,25 @@ class RunningFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WithdrawalFilter(admin.SimpleListFilter):
+    """Online print contracts whose withdrawal period waits for the first issue to be recorded."""
+
+    title = _("Widerrufsfrist")
+    parameter_name = "widerrufsfrist"
+
+    def lookups(self, request, model_admin):
+        return [("erste-ausgabe", _("wartet auf „Erste Ausgabe erhalten am“"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "erste-ausgabe":
+            return queryset.filter(
+                ordered_online=True,
+                plan__kind__in=[Plan.Kind.PRINT, Plan.Kind.COMBINED],
+                first_issue_received_on__isnull=True,
+            ).exclude(status=Subscription.Status.WITHDRAWN)
+        return queryset
+
+
 class EffectInline(admin.TabularInline):
     model = Effect
     extra = 0
@@ -149,7 +168,14 @@ class SubscriptionAdmin(admin.ModelAdmin):
         "ends_on",
         "ordered_online",
     ]
-    list_filter = ["plan", "status", RunningFilter, DisputedFilter, "ordered_online"]
+    list_filter = [
+        "plan",
+        "status",
+        RunningFilter,
+        DisputedFilter,
+        "ordered_online",
+        WithdrawalFilter,
+    ]
     list_select_related = ["subscriber", "plan"]
     search_fields = [
         "subscriber__customer_number",
@@ -159,7 +185,13 @@ class SubscriptionAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["subscriber"]
     date_hierarchy = "starts_on"
-    readonly_fields = ["dispute_marker", "ordered_online", "accepted_at", "created_at"]
+    readonly_fields = [
+        "dispute_marker",
+        "ordered_online",
+        "withdrawal_deadline",
+        "accepted_at",
+        "created_at",
+    ]
     inlines = [EffectInline]
     actions = ["accept_orders"]
     show_full_result_count = False
@@ -186,6 +218,14 @@ class SubscriptionAdmin(admin.ModelAdmin):
         return format_html(
             '<strong class="disputed">{}</strong>', _("Erklärung vom Abonnenten bestritten")
         )
+
+    @admin.display(description=_("Widerruf möglich bis"))
+    def withdrawal_deadline(self, obj):
+        if obj.pk is None or not obj.ordered_online:
+            return _("kein Widerrufsrecht (nicht online geschlossen)")
+        if obj.withdrawal_until is None:
+            return _("offen: die Frist beginnt mit „Erste Ausgabe erhalten am“")
+        return f"{obj.withdrawal_until:%d.%m.%Y}"
 
     @admin.action(description=_("Bestellungen annehmen (Status „Läuft“)"), permissions=["change"])
     def accept_orders(self, request, queryset):

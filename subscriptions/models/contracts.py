@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -118,6 +119,36 @@ class Subscription(models.Model):
         _("Status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
     ordered_online = models.BooleanField(_("Online bestellt"), default=False)
+    # § 356 Abs. 3 BGB: the withdrawal period does not begin before this; a
+    # contract whose subscriber was never informed so (empty) can be withdrawn
+    # for twelve months and 14 days. Set when an order is confirmed: the order
+    # pages showed, and the confirmation mail carries, the full information.
+    withdrawal_informed_on = models.DateField(
+        _("Widerrufsbelehrung erteilt am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Tag, an dem die vollständige Widerrufsbelehrung mit Muster-Widerrufsformular "
+            "(Art. 246a § 1 Abs. 2 EGBGB) erteilt wurde; bei Online-Bestellungen automatisch. "
+            "Leer: nicht ordnungsgemäß belehrt, das Widerrufsrecht erlischt dann erst zwölf "
+            "Monate und 14 Tage nach Fristbeginn (§ 356 Abs. 3 BGB)."
+        ),
+    )
+    # Print and combined plans: the withdrawal period begins with the receipt
+    # of the first issue (§ 356 Abs. 2 Nr. 1 d BGB). Neither the start date
+    # nor staff's acceptance tells that day (the next issue, the post), so
+    # staff record it; until then the deadline is unknown and said to be.
+    first_issue_received_on = models.DateField(
+        _("Erste Ausgabe erhalten am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Nur Print und Kombi: Tag, an dem die erste gedruckte Ausgabe beim Abonnenten "
+            "ankam, nicht der Versandtag. Ist nur der Versandtag bekannt, die übliche "
+            "Postlaufzeit hinzurechnen, im Zweifel den späteren Tag. Ab dem Folgetag läuft "
+            "die Widerrufsfrist; solange das Feld leer ist, läuft sie noch nicht."
+        ),
+    )
     concluded_on = models.DateField(_("Vertragsschluss"), default=timezone.localdate)
     starts_on = models.DateField(_("Beginn"), default=timezone.localdate)
     minimum_term_ends = models.DateField(_("Ende der Mindestlaufzeit"), null=True, blank=True)
@@ -205,6 +236,18 @@ class Subscription(models.Model):
         # Staff who set a contract to "Läuft" by hand accept it with that.
         if self.status == self.Status.ACTIVE and self.accepted_at is None:
             self.accepted_at = timezone.now()
+        received = self.first_issue_received_on
+        if received is None:
+            return
+        if self.plan_id is not None and not self.plan.delivered_by_post:
+            message = _("Nur bei Print- und Kombi-Abonnements: Digital-Abos bekommen keine Hefte.")
+        elif received > timezone.localdate():
+            message = _("Dieser Tag liegt in der Zukunft: bitte eintragen, wenn das Heft da ist.")
+        elif received < self.concluded_on:
+            message = _("Die erste Ausgabe kann nicht vor dem Vertragsschluss angekommen sein.")
+        else:
+            return
+        raise ValidationError({"first_issue_received_on": message})
 
     def accept(self):
         """Staff accept the contract: from now on it is delivered; an order starts running.
@@ -237,13 +280,38 @@ class Subscription(models.Model):
 
     @property
     def withdrawal_until(self):
-        """The last day a withdrawal is possible, or None (not ordered online)."""
-        return terms.withdrawal_deadline(self.concluded_on) if self.ordered_online else None
+        """The last day a withdrawal is in time, or None: not ordered online, or not known yet.
+
+        Not known yet: a print or combined plan whose first issue has not
+        been received (or recorded); the period has not begun.
+        """
+        if not self.ordered_online:
+            return None
+        return terms.withdrawal_deadline(
+            self.concluded_on,
+            by_post=self.plan.delivered_by_post,
+            first_issue_on=self.first_issue_received_on,
+            informed_on=self.withdrawal_informed_on,
+        )
+
+    @property
+    def withdrawal_pending_first_issue(self):
+        """Ordered online by post, and the period waits for the first issue to arrive."""
+        return (
+            self.ordered_online
+            and self.plan.delivered_by_post
+            and self.first_issue_received_on is None
+        )
 
     def can_be_withdrawn(self, day=None):
-        day = day or timezone.localdate()
-        return (
-            self.withdrawal_until is not None
-            and day <= self.withdrawal_until
-            and self.status in (self.Status.PENDING, self.Status.ACTIVE)
-        )
+        """Whether a withdrawal received on ``day`` takes effect.
+
+        Only contracts concluded online have the right here, and only once.
+        A cancellation does not end it: a cancelled contract can still be
+        withdrawn within the period, and so can one whose period has not
+        begun yet (first issue not received).
+        """
+        if not self.ordered_online or self.status == self.Status.WITHDRAWN:
+            return False
+        until = self.withdrawal_until
+        return until is None or (day or timezone.localdate()) <= until

@@ -116,6 +116,9 @@ class Effect(models.Model):
         ENDED = "ended", _("War schon beendet")
         WITHDRAWN = "withdrawn", _("Widerrufen")
         TOO_LATE = "too_late", _("Widerrufsfrist abgelaufen")
+        # A withdrawal of a contract that has no right to it, or had it used already.
+        NO_RIGHT = "no_right", _("Kein Widerrufsrecht (nicht online geschlossen)")
+        WITHDRAWN_BEFORE = "withdrawn_before", _("War schon widerrufen")
 
     declaration = models.ForeignKey(
         Declaration, on_delete=models.PROTECT, related_name="effects", verbose_name=_("Erklärung")
@@ -126,7 +129,7 @@ class Effect(models.Model):
         related_name="effects",
         verbose_name=_("Abonnement"),
     )
-    outcome = models.CharField(_("Ergebnis"), max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices)
     ends_on = models.DateField(_("Vertragsende"), null=True, blank=True)
     created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
 

@@ -161,7 +161,7 @@ def test_terms_deadlines_and_withdrawal():
     assert term_end(D(2025, 1, 31), 1) == D(2025, 2, 28)
     assert notice_deadline(D(2025, 12, 31), 1) == D(2025, 11, 30)
     assert notice_deadline(D(2025, 12, 15), 1) == D(2025, 11, 15)
-    assert withdrawal_deadline(D(2026, 6, 19)) == D(2026, 7, 3)
+    assert withdrawal_deadline(D(2026, 6, 19), informed_on=D(2026, 6, 19)) == D(2026, 7, 3)
 
 
 CANCELLED_TO_YEAR_END = contract(D(2025, 1, 1), term_ends=D(2025, 12, 31), ends_on=D(2025, 12, 31))

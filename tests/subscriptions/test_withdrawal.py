@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from subscriptions.models import Declaration, Effect, OutgoingMail, Subscription
+from subscriptions.models import Declaration, Effect, OutgoingMail, Plan, Subscription
 from tests.factories import make_plan, make_subscriber, make_subscription
 from tests.subscriptions.helpers import (
+    cancellation,
     german,
     link_in,
     received_with_seconds,
@@ -24,15 +25,12 @@ def erika():
     return make_subscriber(name="Erika Mustermann", email="erika@example.org")
 
 
-def ordered_online(subscriber, days_ago):
+def ordered_online(subscriber, days_ago, **fields):
+    """A digital plan ordered online: its 14 days count from the order."""
     start = timezone.localdate() - datetime.timedelta(days=days_ago)
-    return make_subscription(
-        subscriber,
-        make_plan(),
-        starts_on=start,
-        ordered_online=True,
-        status=Subscription.Status.PENDING,
-    )
+    fields.setdefault("status", Subscription.Status.PENDING)
+    fields.setdefault("plan", make_plan(kind=Plan.Kind.DIGITAL))
+    return make_subscription(subscriber, starts_on=start, ordered_online=True, **fields)
 
 
 def test_every_page_offers_vertrag_widerrufen(client):
@@ -111,7 +109,7 @@ def test_the_logged_in_subscriber_sees_the_button_only_while_the_period_runs(
     assert f'href="{WITHDRAW}?abo={old.pk}"' not in dashboard
     assert late.status_code == 200
     assert "Widerruf nicht mehr möglich" in late.text
-    assert f"Die Widerrufsfrist von 14 Tagen endete am {german(old.withdrawal_until)}" in late.text
+    assert f"Die Widerrufsfrist endete am {german(old.withdrawal_until)}" in late.text
     assert f'href="/abo/kuendigen/?abo={old.pk}"' in late.text
     assert "Widerruf bestätigen" not in late.text
 
@@ -175,3 +173,123 @@ def test_a_withdrawal_beyond_the_rate_limit_is_recorded_and_its_mails_wait(
     contract.refresh_from_db()
     assert contract.status == Subscription.Status.PENDING  # staff match it by hand
     assert mailoutbox == []
+
+
+# A cancelled contract can still be withdrawn; receipts say what happened (issue 19, point 3)
+
+
+def log_in(client, subscriber, mailoutbox, capture):
+    with capture(execute=True):
+        client.post("/abo/", {"email": subscriber.email})
+    client.post(link_in(mailoutbox[-1], "/abo/anmelden/"))
+    mailoutbox.clear()
+
+
+def test_point_3_a_cancelled_contract_can_be_withdrawn_within_the_period(
+    client, erika, mailoutbox, django_capture_on_commit_callbacks
+):
+    contract = ordered_online(erika, days_ago=5, status=Subscription.Status.ACTIVE)
+    log_in(client, erika, mailoutbox, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/abo/kuendigen/",
+            cancellation(identifier=erika.customer_number, contract=f"abo:{contract.pk}"),
+        )
+    contract.refresh_from_db()
+    assert contract.status == Subscription.Status.CANCELLED
+    assert contract.ends_on > timezone.localdate()
+    mailoutbox.clear()
+
+    dashboard = client.get("/abo/").text
+    page = client.get(f"{WITHDRAW}?abo={contract.pk}").text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            WITHDRAW, withdrawal(identifier=erika.customer_number, contract=f"abo:{contract.pk}")
+        )
+
+    assert f'href="{WITHDRAW}?abo={contract.pk}"' in dashboard
+    assert f"Widerruf möglich bis {german(contract.withdrawal_until)}" in dashboard
+    assert ">Widerruf bestätigen</button>" in page
+    assert "Widerruf nicht mehr möglich" not in page
+    assert "endete am" not in page
+    contract.refresh_from_db()
+    assert contract.status == Subscription.Status.WITHDRAWN
+    # It ends the day the withdrawal arrived, not at the end the cancellation had set.
+    assert contract.ends_on == timezone.localdate()
+    assert Effect.objects.get(declaration__kind="withdrawal").outcome == Effect.Outcome.WITHDRAWN
+    receipt = client.get(response["Location"]).text
+    [notice] = [m for m in mailoutbox if "Widerruf zu Ihrem Abonnement" in m.subject]
+    assert "Der Vertrag ist widerrufen." in notice.body
+    for text in [receipt, notice.body, notice.alternatives[0][0]]:
+        assert "gekündigt" not in text
+        assert "endete am" not in text
+
+
+def test_point_3_a_late_withdrawal_of_a_cancelled_contract_names_both_dates(
+    client, erika, mailoutbox, django_capture_on_commit_callbacks
+):
+    end = timezone.localdate() + datetime.timedelta(days=20)
+    contract = ordered_online(
+        erika, days_ago=30, status=Subscription.Status.CANCELLED, ends_on=end
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(WITHDRAW, withdrawal(identifier=erika.customer_number))
+
+    contract.refresh_from_db()
+    assert contract.status == Subscription.Status.CANCELLED
+    assert contract.ends_on == end
+    [notice] = [m for m in mailoutbox if m.to == [erika.email] and "Abonnement" in m.subject]
+    until = german(contract.withdrawal_until)
+    assert contract.withdrawal_until < timezone.localdate()
+    assert f"die Frist endete am {until}. Der Vertrag endet am {german(end)}." in notice.body
+    assert "bereits gekündigt" not in notice.body
+    assert "/abo/kuendigen/" not in notice.body  # it is cancelled already
+
+
+@pytest.mark.parametrize(
+    ("online", "status", "says"),
+    [
+        (
+            False,
+            Subscription.Status.ACTIVE,
+            "kein Widerrufsrecht, weil er nicht online geschlossen",
+        ),
+        (True, Subscription.Status.WITHDRAWN, "Diesen Vertrag haben Sie bereits widerrufen"),
+    ],
+)
+def test_point_3_a_withdrawal_that_changes_nothing_says_why_without_an_empty_date(
+    client, erika, mailoutbox, django_capture_on_commit_callbacks, online, status, says
+):
+    start = timezone.localdate() - datetime.timedelta(days=3)
+    fields = {"ends_on": start} if status == Subscription.Status.WITHDRAWN else {}
+    contract = make_subscription(
+        erika, make_plan(), starts_on=start, ordered_online=online, status=status, **fields
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            WITHDRAW,
+            withdrawal(identifier=erika.customer_number, contract=f"plan:{contract.plan.slug}"),
+        )
+
+    contract.refresh_from_db()
+    assert contract.status == status
+    [notice] = [m for m in mailoutbox if m.to == [erika.email] and "Abonnement" in m.subject]
+    assert says in notice.body
+    assert "endete am ." not in notice.body
+    assert "Frist endete" not in notice.body
+    assert "gekündigt" not in notice.body
+
+
+def test_point_3_a_print_contract_can_be_withdrawn_before_its_first_issue_arrived(
+    client, erika, mailoutbox, django_capture_on_commit_callbacks
+):
+    contract = ordered_online(erika, days_ago=60, plan=make_plan(kind=Plan.Kind.PRINT))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(WITHDRAW, withdrawal(identifier=erika.customer_number))
+
+    contract.refresh_from_db()
+    assert contract.withdrawal_until is None
+    assert contract.status == Subscription.Status.WITHDRAWN

@@ -147,6 +147,9 @@ class Command(BaseCommand):
                         concluded_on=start,
                         starts_on=start,
                         ordered_online=online,
+                        # Ordered with the full Widerrufsbelehrung; the first
+                        # print issue is left to record (its period waits).
+                        withdrawal_informed_on=start if online else None,
                         status=Subscription.Status.ACTIVE,
                         accepted_at=timezone.now(),
                     ).save()
