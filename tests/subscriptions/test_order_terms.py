@@ -1,9 +1,12 @@
-"""The ordering side of the law (issue 19, point 4): what the customer sees before ordering.
+"""The ordering side of the law (issue 19, points 4 and 5): what the customer sees and receives.
 
 Point 4: the order page shows each plan's terms, generated from the plan (the
 same words in the AGB and the mails), with the links and the AGB consent at
 the button, and the click that makes the contract says "Zahlungspflichtig
 bestellen" (§§ 312i, 312j BGB, PAngV, § 309 Nr. 12 b BGB).
+Point 5: the mail confirming the contract carries its terms as attachments,
+the outbox keeps them as sent, and staff's acceptance brings one
+Vertragsbestätigung with the start date; the Aboverwaltung shows the state.
 """
 
 import datetime
@@ -14,13 +17,17 @@ import types
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
+from portal.lib.text import plain_text
+from portal.models import LegalText
 from subscriptions import conditions, terms
-from subscriptions.models import Plan, Subscription
+from subscriptions.models import OutgoingMail, Plan, Subscription
 from tests.conftest import logged_in
-from tests.factories import make_plan
+from tests.factories import make_plan, make_subscriber, make_subscription
 from tests.subscriptions.helpers import german, link_in
+from tests.subscriptions.test_admin import save_by_hand
 from tests.subscriptions.test_order import CONFIRM, ORDER, confirm, order_form
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +78,15 @@ def order_and_confirm(client, plan, mailoutbox, on_commit, email="erika@example.
     link = link_in(mailoutbox[-1], CONFIRM)
     confirm(client, link, on_commit)
     return Subscription.objects.get(subscriber__email=email, plan=plan)
+
+
+def accept(service, contract, on_commit):
+    with on_commit(execute=True):
+        return service.post(
+            SUBSCRIPTIONS,
+            {"action": "accept_orders", "_selected_action": [contract.pk]},
+            follow=True,
+        )
 
 
 # Point 4: the order page
@@ -333,3 +349,124 @@ def test_point_4_the_agb_page_shows_a_plans_new_price_at_once(client, demo_plans
     assert "92,00 € für 12 Monate (Gesamtpreis einschließlich 7 % Umsatzsteuer)" in (
         client.get("/agb/").text
     )
+
+
+# Point 5: what the customer receives
+
+
+def test_point_5_the_mail_confirming_the_contract_carries_the_agb_and_the_outbox_keeps_them(
+    client, demo_plans, mailoutbox, django_capture_on_commit_callbacks
+):
+    plan = demo_plans["kombi-jahr"]
+
+    contract = order_and_confirm(client, plan, mailoutbox, django_capture_on_commit_callbacks)
+
+    contract_mail = mailoutbox[-1]
+    [(filename, content, mimetype)] = contract_mail.attachments
+    assert (filename, mimetype) == ("AGB.txt", "text/plain")
+    agb = LegalText.objects.get(kind="agb")
+    assert content.startswith(f"{agb.title}\nStand: {german(timezone.localdate())}\n")
+    assert plain_text(agb.body) in content
+    assert "Mit dem Klick auf „Zahlungspflichtig bestellen“ dort kommt der Vertrag zustande." in (
+        content
+    )
+    assert f"Unsere Angebote und ihre Bedingungen\n\nIhr Vertrag: {plan.name}\n" in content
+    for line in as_text(conditions.lines(conditions.Agreement.of_contract(contract))):
+        assert line in content
+    assert "<" not in content  # text, not HTML
+    assert "Unsere Allgemeinen Geschäftsbedingungen finden Sie im Anhang" in contract_mail.body
+    # The outbox keeps what went out, byte for byte.
+    stored = OutgoingMail.objects.get(purpose="order")
+    assert stored.attachments == [
+        {"filename": "AGB.txt", "mimetype": "text/plain", "content": content}
+    ]
+    # The mail asking to confirm the order has none: no contract yet.
+    assert mailoutbox[0].attachments == []
+
+
+def test_point_5_accepting_an_order_mails_one_vertragsbestaetigung_with_the_start_date(
+    client, service, demo_plans, mailoutbox, django_capture_on_commit_callbacks
+):
+    plan = demo_plans["print-jahr"]
+    contract = order_and_confirm(client, plan, mailoutbox, django_capture_on_commit_callbacks)
+    before = len(mailoutbox)
+
+    first = accept(service, contract, django_capture_on_commit_callbacks)
+    again = accept(service, contract, django_capture_on_commit_callbacks)
+
+    [confirmation] = mailoutbox[before:]
+    contract.refresh_from_db()
+    assert contract.status == Subscription.Status.ACTIVE
+    assert confirmation.to == ["erika@example.org"]
+    assert confirmation.subject == f"Vertragsbestätigung: {plan.name}"
+    assert f"Ihr Abonnement beginnt am {german(contract.starts_on)}." in confirmation.body
+    assert f"Kundennummer: {contract.subscriber.customer_number}" in confirmation.body
+    assert "Lieferanschrift: Erika Mustermann, Stadt Musterstadt, Rathausplatz 1" in (
+        confirmation.body
+    )
+    for line in as_text(conditions.lines(conditions.Agreement.of_contract(contract))):
+        assert line in confirmation.body
+    assert [name for name, _content, _type in confirmation.attachments] == ["AGB.txt"]
+    assert "1 Bestellung angenommen; der Kunde erhält eine Vertragsbestätigung." in (
+        first.content.decode()
+    )
+    assert "0 Bestellungen angenommen" in again.content.decode()
+    assert OutgoingMail.objects.filter(purpose="contract").count() == 1
+
+
+def test_point_5_a_contract_set_to_running_by_hand_is_confirmed_once_as_well(
+    service, mailoutbox, django_capture_on_commit_callbacks
+):
+    contract = make_subscription(
+        make_subscriber(name="Max Beispiel", email="max@example.org"),
+        make_plan(name="Digital-Abo"),
+        starts_on=timezone.localdate(),
+        status=Subscription.Status.PENDING,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_by_hand(service, contract, status="active")
+    contract.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_by_hand(service, contract, status="active")
+
+    [confirmation] = mailoutbox
+    assert confirmation.subject == "Vertragsbestätigung: Digital-Abo"
+    assert f"Ihr Abonnement beginnt am {german(timezone.localdate())}." in confirmation.body
+
+
+def test_point_5_the_aboverwaltung_shows_whether_the_contract_is_accepted(
+    client, service, demo_plans, mailoutbox, django_capture_on_commit_callbacks
+):
+    contract = order_and_confirm(
+        client, demo_plans["digital-jahr"], mailoutbox, django_capture_on_commit_callbacks
+    )
+    today = german(timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/abo/", {"email": "erika@example.org"})
+    client.post(link_in(mailoutbox[-1], "/abo/anmelden/"))
+
+    waiting = client.get("/abo/").text
+    accept(service, contract, django_capture_on_commit_callbacks)
+    accepted = client.get("/abo/").text
+
+    assert "Bestellt, noch nicht angenommen" in waiting
+    assert f"Vertrag geschlossen am {today}. Unser Aboservice prüft Ihre Bestellung" in waiting
+    assert "Läuft" in accepted
+    assert f"Vertrag geschlossen am {today}, von uns angenommen am {today}." in accepted
+    assert "Unser Aboservice prüft" not in accepted
+
+
+def test_point_5_staff_read_the_attachments_in_the_outbox_as_sent(
+    client, service, demo_plans, mailoutbox, django_capture_on_commit_callbacks
+):
+    order_and_confirm(
+        client, demo_plans["print-jahr"], mailoutbox, django_capture_on_commit_callbacks
+    )
+    stored = OutgoingMail.objects.get(purpose="order")
+
+    page = service.get(reverse("admin:subscriptions_outgoingmail_change", args=[stored.pk]))
+
+    text = page.content.decode()
+    assert "<summary>AGB.txt</summary>" in text
+    assert html.escape(stored.attachments[0]["content"]) in text
