@@ -389,6 +389,7 @@ def test_point_5_accepting_an_order_mails_one_vertragsbestaetigung_with_the_star
 ):
     plan = demo_plans["print-jahr"]
     contract = order_and_confirm(client, plan, mailoutbox, django_capture_on_commit_callbacks)
+    confirmed = client.get(link_in(mailoutbox[0], CONFIRM)).text
     before = len(mailoutbox)
 
     first = accept(service, contract, django_capture_on_commit_callbacks)
@@ -412,6 +413,11 @@ def test_point_5_accepting_an_order_mails_one_vertragsbestaetigung_with_the_star
     )
     assert "0 Bestellungen angenommen" in again.content.decode()
     assert OutgoingMail.objects.filter(purpose="contract").count() == 1
+    # The page after the order said it would come.
+    assert (
+        "Sobald unser Aboservice Ihre Bestellung angenommen hat, erhalten Sie die "
+        "Vertragsbestätigung." in confirmed
+    )
 
 
 def test_point_5_a_contract_set_to_running_by_hand_is_confirmed_once_as_well(
