@@ -65,9 +65,14 @@ def impressum(request):
     return render(request, "portal/impressum.html", {"publisher": publisher})
 
 
-@reader_page(topics=("site",))
+def _legal_topics(kind):
+    # The AGB show every offer's terms (subscriptions.conditions): a plan's change renews them.
+    return ("site", "plans") if kind == LegalText.Kind.TERMS else ("site",)
+
+
+@reader_page(topics=_legal_topics)
 def legal(request, kind):
-    """Datenschutzerklärung, Erklärung zur Barrierefreiheit, AGB."""
+    """Datenschutzerklärung, Erklärung zur Barrierefreiheit, AGB (with the offers' terms)."""
     text = get_object_or_404(LegalText, kind=kind)
     return render(request, "portal/legal.html", {"text": text})
 

@@ -229,16 +229,18 @@ SINGLE_LINE = RegexValidator(
 )
 
 
+class PlanChoice(forms.RadioSelect):
+    """Each offer's radio button is described by its terms, listed under it (plan_choice.html)."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_conditions"
+        return option
+
+
 class OrderForm(forms.Form):
     """What an order needs; it takes effect once the e-mail address confirms it (orders)."""
 
-    plan = forms.ModelChoiceField(
-        label=_("Angebot"),
-        queryset=Plan.objects.filter(orderable=True),
-        empty_label=None,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Bitte wählen Sie ein Angebot.")},
-    )
     name = forms.CharField(label=_("Name"), max_length=150, validators=[SINGLE_LINE])
     organisation = forms.CharField(
         label=_("Behörde oder Organisation"),
@@ -258,12 +260,19 @@ class OrderForm(forms.Form):
     )
     postcode = forms.CharField(label=_("PLZ"), max_length=5, validators=[POSTCODE])
     city = forms.CharField(label=_("Ort"), max_length=100, validators=[SINGLE_LINE])
+    # Right before the button (§ 312j Abs. 2 BGB): the offer with its terms.
+    plan = forms.ModelChoiceField(
+        label=_("Angebot"),
+        queryset=Plan.objects.filter(orderable=True),
+        empty_label=None,
+        widget=PlanChoice,
+        error_messages={"required": _("Bitte wählen Sie ein Angebot.")},
+    )
+    # Consent to the AGB, not a statement of having read them: a confirmed
+    # fact in standard terms is void (§ 309 Nr. 12 b BGB).
     terms = forms.BooleanField(
-        label=_(
-            "Ich habe die Bedingungen und die Widerrufsbelehrung gelesen "
-            "und bestelle zahlungspflichtig."
-        ),
-        error_messages={"required": _("Bitte bestätigen Sie die Bedingungen, um zu bestellen.")},
+        label=_("Ich stimme den Allgemeinen Geschäftsbedingungen (AGB) zu."),
+        error_messages={"required": _("Bitte stimmen Sie den AGB zu, um zu bestellen.")},
     )
     submission = SubmissionKey()
 

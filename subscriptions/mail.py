@@ -41,7 +41,18 @@ LOST_AFTER = datetime.timedelta(minutes=10)
 SWEEP_LIMIT = 10_000
 
 
-def queue(to, *, purpose, template, context, headers=None, send_now=True, held=False, issue=None):
+def queue(
+    to,
+    *,
+    purpose,
+    template,
+    context,
+    headers=None,
+    send_now=True,
+    held=False,
+    issue=None,
+    attachments=(),
+):
     """Write the mail to ``to`` from ``<template>.txt`` and ``.html``; a task sends it.
 
     ``purpose`` is what the outbox lists it under. The first line of the text
@@ -50,6 +61,7 @@ def queue(to, *, purpose, template, context, headers=None, send_now=True, held=F
     ``held=True`` keeps it in the outbox until staff release it (release()):
     what a form sent beyond its rate limit would otherwise mail to any
     address, a flood of them. ``issue``: the newsletter issue it belongs to.
+    ``attachments``: text files as ``(filename, text)``, kept in the outbox as sent.
     """
     context = {"portal_name": settings.PORTAL_NAME, **context}
     text = render_to_string(f"subscriptions/mail/{template}.txt", context).strip()
@@ -63,6 +75,10 @@ def queue(to, *, purpose, template, context, headers=None, send_now=True, held=F
         headers=headers or {},
         state=OutgoingMail.State.HELD if held else OutgoingMail.State.QUEUED,
         issue=issue,
+        attachments=[
+            {"filename": filename, "mimetype": "text/plain", "content": text}
+            for filename, text in attachments
+        ],
     )
     if send_now and not held:
         tasks.enqueue(deliver_mail, mail.pk, after_commit=after_answer)
@@ -143,6 +159,8 @@ def deliver(pk, connection=None):
         )
         if mail.body_html:
             message.attach_alternative(mail.body_html, "text/html")
+        for attachment in mail.attachments:
+            message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
         try:
             message.send()
         except Exception as error:  # SMTP, DNS, TLS: whatever it is, try again later

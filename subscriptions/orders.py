@@ -7,7 +7,8 @@ the customer record is created, and the contract concluded, when that link
 is used (GET shows the order, POST confirms: mail scanners open links). An
 order never changes a customer's postal address: a different one becomes an
 AddressChange that staff accept or reject in the admin. Staff then accept
-the contract, and only then is it delivered (contracts.delivered_q).
+the contract, and only then is it delivered (contracts.delivered_q); the
+subscriber gets the Vertragsbestätigung with its start (confirm_contract).
 """
 
 from django.core import signing
@@ -15,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from subscriptions import mail, withdrawal_info
+from subscriptions import documents, mail, withdrawal_info
 from subscriptions.models import (
     ADDRESS_FIELDS,
     ORDER_LINK_LIFETIME,
@@ -154,8 +155,35 @@ def confirm(order, base_url):
             "withdraw_url": _absolute(base_url, "subscriptions:withdraw"),
             "manage_url": _absolute(base_url, "subscriptions:manage"),
         },
+        attachments=documents.contract_documents(
+            subscription, _absolute(base_url, "subscriptions:withdraw")
+        ),
     )
     return order
+
+
+def confirm_contract(subscription, base_url):
+    """The Vertragsbestätigung, once staff accepted the contract (Subscription.accept).
+
+    Call it when accept() returned True, in the same transaction: that is
+    once per contract. It carries the start and the terms as agreed, with
+    the contract documents, so a contract staff entered by hand (a phone
+    order) is confirmed as fully as one ordered online.
+    """
+    subscriber = subscription.subscriber
+    mail.queue(
+        subscriber.email,
+        purpose="contract",
+        template="contract_confirmed",
+        context={
+            "subscriber": subscriber,
+            "subscription": subscription,
+            "manage_url": _absolute(base_url, "subscriptions:manage"),
+        },
+        attachments=documents.contract_documents(
+            subscription, _absolute(base_url, "subscriptions:withdraw")
+        ),
+    )
 
 
 @transaction.atomic

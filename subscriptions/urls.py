@@ -21,6 +21,7 @@ urlpatterns = [
     path("abo/bestellen/", order.order, name="order"),
     path("abo/bestellt/", order.ordered, name="ordered"),
     path("abo/bestellung/<str:signed>/", order.confirm, name="order-confirm"),
+    path("abo/widerrufsbelehrung/", order.withdrawal_policy, name="withdrawal-policy"),
     path("newsletter/", newsletter.sign_up, name="newsletter"),
     path("newsletter/bestaetigen/<str:secret>/", newsletter.confirm, name="newsletter-confirm"),
     path(

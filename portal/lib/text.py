@@ -1,5 +1,8 @@
 """Text helpers: German slugs, the rich-text allow-list and the editor's tool presets."""
 
+import re
+from html.parser import HTMLParser
+
 import nh3
 from django.utils.text import slugify
 
@@ -84,3 +87,66 @@ def _drop_empty_title(tag, attribute, value):
     if attribute == "title" and not value.strip():
         return None
     return value
+
+
+def plain_text(html):
+    """Sanitized rich text (the allow-list above) as plain text, for mail and its attachments.
+
+    Paragraphs and headings are separated by a blank line, list items get
+    "–" or their number, and a link keeps its address in brackets unless
+    its text is the address.
+    """
+    parser = _PlainText()
+    parser.feed(html or "")
+    parser.close()
+    text = "".join(parser.parts)
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+class _PlainText(HTMLParser):
+    BLOCKS = {"p", "h2", "h3", "blockquote", "figure", "figcaption"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.lists = []  # [tag, next number] of each open list
+        self.links = []  # (href, where its text starts) of each open link
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in ("ul", "ol"):
+            start = attrs.get("start") or "1"
+            self.lists.append([tag, int(start) if start.isdigit() else 1])
+            if len(self.lists) == 1:
+                self.parts.append("\n\n")
+        elif tag == "li" and self.lists:
+            kind = self.lists[-1]
+            marker = "–" if kind[0] == "ul" else f"{kind[1]}."
+            kind[1] += 1
+            self.parts.append("\n" + "   " * (len(self.lists) - 1) + marker + " ")
+        elif tag == "a":
+            self.links.append((attrs.get("href") or "", len(self.parts)))
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            if not self.lists:
+                self.parts.append("\n\n")
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            label = "".join(self.parts[start:]).strip()
+            if href and href.removeprefix("mailto:") not in label:
+                self.parts.append(f" ({href.removeprefix('mailto:')})")
+
+    def handle_data(self, data):
+        data = re.sub(r"\s+", " ", data)
+        if not self.parts or self.parts[-1][-1:].isspace():
+            data = data.lstrip()
+        self.parts.append(data)

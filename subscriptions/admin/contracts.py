@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from subscriptions import orders
 from subscriptions.admin import export
 from subscriptions.contracts import delivered_q, running_q
 from subscriptions.models import AddressChange, Effect, Plan, Subscriber, Subscription
@@ -229,20 +230,47 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Bestellungen annehmen (Status „Läuft“)"), permissions=["change"])
     def accept_orders(self, request, queryset):
-        """From now on they are delivered: the one step that puts an order on the mailing list."""
+        """From now on they are delivered: the one step that puts an order on the mailing list.
+
+        Each subscriber gets the Vertragsbestätigung, once: a contract
+        accepted already is not in ``waiting`` (the lock waits for whoever
+        accepts it at the same moment, and the filter is checked again).
+        """
         count = 0
+        base_url = request.build_absolute_uri("/")
         with transaction.atomic():
-            waiting = queryset.filter(running_q(), accepted_at__isnull=True).select_for_update(
-                of=("self",)
+            waiting = (
+                queryset.filter(running_q(), accepted_at__isnull=True)
+                .select_related("subscriber", "plan")
+                .select_for_update(of=("self",))
             )
             for subscription in waiting:
                 if subscription.accept():
+                    orders.confirm_contract(subscription, base_url)
                     self.log_change(request, subscription, _("Bestellung angenommen"))
                     count += 1
         self.message_user(
             request,
-            ngettext("%d Bestellung angenommen.", "%d Bestellungen angenommen.", count) % count,
+            ngettext(
+                "%d Bestellung angenommen; der Kunde erhält eine Vertragsbestätigung.",
+                "%d Bestellungen angenommen; die Kunden erhalten eine Vertragsbestätigung.",
+                count,
+            )
+            % count,
         )
+
+    def save_model(self, request, obj, form, change):
+        # Set to "Läuft" by hand, or entered so (a phone order): accepted
+        # now (Subscription.clean), so confirmed now, as by accept_orders.
+        accepted_now = obj.accepted_at is not None and (
+            not change
+            or Subscription.objects.select_for_update()
+            .filter(pk=obj.pk, accepted_at__isnull=True)
+            .exists()
+        )
+        super().save_model(request, obj, form, change)
+        if accepted_now:
+            orders.confirm_contract(obj, request.build_absolute_uri("/"))
 
     def get_urls(self):
         view = self.admin_site.admin_view(export.print_addresses)

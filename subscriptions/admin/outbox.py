@@ -1,6 +1,7 @@
 """Back office for the outbox: every mail as sent or waiting, and sending again."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -35,10 +36,23 @@ class OutgoingMailAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "last_error",
         "headers",
         "body_text",
+        "attachment_texts",
     ]
     readonly_fields = fields
     actions = ["send_again"]
     show_full_result_count = False
+
+    @admin.display(description=_("Anhänge"))
+    def attachment_texts(self, obj):
+        """Each file as it was sent, folded: the contract terms a customer received."""
+        return (
+            format_html_join(
+                "",
+                '<details><summary>{}</summary><pre class="attachment">{}</pre></details>',
+                ((a["filename"], a["content"]) for a in obj.attachments),
+            )
+            or "–"
+        )
 
     @admin.display(description=_("Letzter Fehler"))
     def error(self, obj):

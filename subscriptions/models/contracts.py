@@ -1,6 +1,7 @@
 """Offers, subscribers and their contracts, each with the terms as agreed."""
 
 import secrets
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -26,7 +27,39 @@ class Plan(models.Model):
     slug = models.SlugField(_("Kurzname"), max_length=100, unique=True)
     kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices)
     description = models.TextField(_("Beschreibung"), blank=True)
-    price = models.DecimalField(_("Preis (EUR)"), max_digits=8, decimal_places=2)
+    price = models.DecimalField(
+        _("Preis (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("Gesamtpreis je Abrechnungszeitraum, einschließlich Umsatzsteuer."),
+    )
+    # What the order page, the AGB and the mails must say about the price
+    # (PAngV §§ 3, 6; § 312j Abs. 1 BGB): subscriptions.conditions words it.
+    vat_rate = models.DecimalField(
+        _("Umsatzsteuersatz (%)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("7.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Im Preis enthalten; Zeitschriften und E-Paper: 7 % (§ 12 Abs. 2 UStG)."),
+    )
+    shipping = models.DecimalField(
+        _("Versandkosten je Abrechnungszeitraum (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Zusätzlich zum Preis, für die Lieferung per Post innerhalb Deutschlands; "
+            "0: im Preis enthalten. Nur für Print und Kombi."
+        ),
+    )
+    payment_methods = models.CharField(
+        _("Zahlungsarten"),
+        max_length=200,
+        default="Rechnung (Überweisung)",
+        help_text=_("Wie bezahlt werden kann, so wie es auf der Bestellseite stehen soll."),
+    )
     billing_months = models.PositiveSmallIntegerField(_("Abrechnung alle … Monate"), default=12)
     minimum_term_months = models.PositiveSmallIntegerField(
         _("Mindestlaufzeit (Monate)"),
@@ -43,7 +76,10 @@ class Plan(models.Model):
     renews = models.BooleanField(
         _("Verlängert sich"),
         default=True,
-        help_text=_("Nach der Mindestlaufzeit auf unbestimmte Zeit, monatlich kündbar."),
+        help_text=_(
+            "Nach der Mindestlaufzeit auf unbestimmte Zeit, dann jederzeit mit einem Monat "
+            "Frist kündbar. Ohne Haken endet das Abonnement mit der Mindestlaufzeit."
+        ),
     )
     orderable = models.BooleanField(_("Bestellbar"), default=True)
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
@@ -59,6 +95,23 @@ class Plan(models.Model):
     @property
     def delivered_by_post(self):
         return self.kind in (self.Kind.PRINT, self.Kind.COMBINED)
+
+    def clean(self):
+        # What the order page says must be what terms.py does: without a
+        # minimum term a contract runs on, whatever "Verlängert sich" says.
+        if not self.renews and not self.minimum_term_months:
+            raise ValidationError(
+                {
+                    "renews": _(
+                        "Ein Angebot, das sich nicht verlängert, braucht eine Laufzeit: "
+                        "bitte eine Mindestlaufzeit angeben."
+                    )
+                }
+            )
+        if self.shipping and not self.delivered_by_post:
+            raise ValidationError(
+                {"shipping": _("Digitale Angebote werden nicht verschickt: bitte 0 angeben.")}
+            )
 
 
 class Subscriber(models.Model):
@@ -161,6 +214,14 @@ class Subscription(models.Model):
         help_text=_("Nur für Verträge vor dem 1.3.2022: so lange verlängerte sich der Vertrag."),
     )
     price = models.DecimalField(_("Preis (EUR)"), max_digits=8, decimal_places=2)
+    # Empty on contracts made before the plans knew their shipping costs.
+    shipping = models.DecimalField(
+        _("Versandkosten je Abrechnungszeitraum (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
     # The last day it runs: set by a cancellation or withdrawal, and for a
     # fixed term (``renews`` off) from the start (save()).
     ends_on = models.DateField(_("Endet am"), null=True, blank=True)
@@ -229,6 +290,7 @@ class Subscription(models.Model):
             renews=plan.renews,
             renewal_months=plan.billing_months or 12,
             price=plan.price,
+            shipping=plan.shipping if plan.delivered_by_post else Decimal("0.00"),
             **fields,
         )
 

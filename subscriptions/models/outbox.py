@@ -27,6 +27,9 @@ class OutgoingMail(models.Model):
     body_text = models.TextField(_("Text"))
     body_html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("Kopfzeilen"), default=dict, blank=True)
+    # Files sent with it, as sent: [{"filename", "mimetype", "content"}], text only
+    # (the contract terms of an order, subscriptions.documents).
+    attachments = models.JSONField(_("Anhänge"), default=list, blank=True)
     state = models.CharField(
         _("Zustand"), max_length=10, choices=State.choices, default=State.QUEUED
     )

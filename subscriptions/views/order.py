@@ -1,12 +1,13 @@
 """Ordering a subscription online: the form, "please check your mail", the confirmation link."""
 
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from portal.lib import ratelimit
 from subscriptions import orders
 from subscriptions.forms import OrderForm
-from subscriptions.models import ORDER_LINK_LIFETIME, Order
+from subscriptions.models import ORDER_LINK_LIFETIME, Order, Plan
 from subscriptions.views.common import base_url, too_many
 
 SESSION_ORDER = "abo_ordered"
@@ -24,7 +25,10 @@ def order(request):
             placed, _created = orders.place(data, base_url(request))
         request.session[SESSION_ORDER] = placed.pk
         return redirect("subscriptions:ordered")
-    return render(request, "subscriptions/order.html", {"form": form})
+    # Each offer's dates as they would be for a contract begun today (subscriptions.conditions).
+    return render(
+        request, "subscriptions/order.html", {"form": form, "today": timezone.localdate()}
+    )
 
 
 @never_cache
@@ -35,7 +39,7 @@ def ordered(request):
     return render(
         request,
         "subscriptions/ordered.html",
-        {"order": placed, "days": ORDER_LINK_LIFETIME.days},
+        {"order": placed, "days": ORDER_LINK_LIFETIME.days, "today": timezone.localdate()},
     )
 
 
@@ -51,4 +55,17 @@ def confirm(request, signed):
         and orders.confirm(placed, base_url(request)) is not None
     ):
         return redirect(request.path)
-    return render(request, "subscriptions/order_confirm.html", {"order": placed})
+    return render(
+        request,
+        "subscriptions/order_confirm.html",
+        {"order": placed, "today": timezone.localdate()},
+    )
+
+
+def withdrawal_policy(request):
+    """The Widerrufsbelehrung, linked at the order buttons: the same for everyone, no cookie.
+
+    The statutory model text with the model form, one per kind of plan on offer.
+    """
+    plans = Plan.objects.filter(orderable=True)
+    return render(request, "subscriptions/withdrawal_policy.html", {"plans": plans})

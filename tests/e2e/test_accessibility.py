@@ -94,6 +94,7 @@ def page_types(site):
         "withdraw": "/abo/widerrufen/",
         "aboverwaltung": "/abo/",
         "order": "/abo/bestellen/",
+        "withdrawal-policy": "/abo/widerrufsbelehrung/",
         "newsletter": "/newsletter/",
         "impressum": "/impressum/",
         "privacy": "/datenschutz/",
@@ -261,13 +262,13 @@ def test_pages_reached_only_by_taking_a_step_meet_wcag_21_aa(page, site, mailout
     page.get_by_label("Straße und Hausnummer").fill("Rathausplatz 1")
     page.get_by_label("PLZ").fill("12345")
     page.get_by_label("Ort").fill("Musterstadt")
-    page.get_by_label(re.compile("zahlungspflichtig")).check()
+    page.get_by_label("Ich stimme den Allgemeinen Geschäftsbedingungen (AGB) zu.").check()
     page.get_by_role("button", name="Zahlungspflichtig bestellen").click()
     page.wait_for_url("**/abo/bestellt/")
     check("ordered")
     page.goto(path_in(mailoutbox, "/abo/bestellung/"))
     check("order-confirm")
-    page.get_by_role("button", name="Bestellung bestätigen").click()
+    page.get_by_role("button", name="Zahlungspflichtig bestellen").click()
     check("order-confirmed")
 
     sign_up_for_the_newsletter(page, "anna@example.org")

@@ -183,7 +183,9 @@ def test_accepting_orders_turns_pending_contracts_into_running_ones(service):
     assert ordered.status == Subscription.Status.ACTIVE
     assert ordered.accepted_at is not None
     assert cancelled.status == Subscription.Status.CANCELLED
-    assert "1 Bestellung angenommen." in response.content.decode()
+    assert "1 Bestellung angenommen; der Kunde erhält eine Vertragsbestätigung." in (
+        response.content.decode()
+    )
     # The contract's history says who let it into the mailing house's list.
     history = service.get(
         reverse("admin:subscriptions_subscription_history", args=[ordered.pk])

@@ -107,7 +107,7 @@ def test_the_demo_subscriptions_load_once():
     call_command("seed_subscriptions_demo", "--if-empty", stdout=out)
     call_command("seed_subscriptions_demo", "--if-empty", stdout=out)
 
-    assert Plan.objects.count() == 4
+    assert Plan.objects.count() == 5
     erika = Subscriber.objects.get(customer_number="K-100001")
     assert erika.name == "Erika Mustermann"
     assert Subscription.objects.filter(subscriber=erika).count() == 2

@@ -121,14 +121,14 @@ def test_bad_input_is_refused_at_the_field_and_what_was_typed_stays(client, plan
     html = response.text
     assert response.status_code == 200
     assert 'id="id_postcode_error">Bitte eine PLZ aus 4 oder 5 Ziffern angeben.' in html
-    assert "Bitte bestätigen Sie die Bedingungen, um zu bestellen." in html
+    assert "Bitte stimmen Sie den AGB zu, um zu bestellen." in html
     assert 'id="id_email_error">Bitte gültige E-Mail-Adresse eingeben.' in html
     assert 'value="Rathausplatz 1"' in html
     assert Order.objects.count() == 0
     # The summary at the top names every error and links to its field.
     assert "<title>Fehler: Abonnement bestellen" in html
     assert '<a href="#id_postcode">PLZ: Bitte eine PLZ aus 4 oder 5 Ziffern angeben.</a>' in html
-    assert '<a href="#id_terms">Bitte bestätigen Sie die Bedingungen, um zu bestellen.</a>' in html
+    assert '<a href="#id_terms">Bitte stimmen Sie den AGB zu, um zu bestellen.</a>' in html
 
 
 @pytest.mark.parametrize("field", ["name", "organisation", "street", "city"])
@@ -204,7 +204,9 @@ def test_opening_the_link_shows_the_order_and_confirms_nothing(
     assert '<h1 class="page-title">Bestellung bestätigen</h1>' in html
     assert "Print-Magazin, jährlich" in html
     assert "Rathausplatz 1<br>12345 Musterstadt" in html
-    assert '<button type="submit" class="button button--primary">Bestellung bestätigen' in html
+    assert (
+        '<button type="submit" class="button button--primary">Zahlungspflichtig bestellen' in html
+    )
     assert "Sie haben nichts bestellt? Dann schließen Sie diese Seite einfach." in html
     assert not Order.objects.get().confirmed
     assert Subscriber.objects.count() == 0

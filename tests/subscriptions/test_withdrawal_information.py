@@ -136,7 +136,9 @@ def test_point_1_the_confirmation_page_gives_the_belehrung_of_the_plan_before_th
     assert_full_belehrung(text, publisher, by_post=True)
     assert DIGITAL_START not in text
     assert "ab heute 14 Tage lang" not in text
-    assert html.index("Muster-Widerrufsformular") < html.index("Bestellung bestätigen</button>")
+    assert html.index("Muster-Widerrufsformular") < html.index(
+        "Zahlungspflichtig bestellen</button>"
+    )
 
 
 def test_point_1_the_contract_mail_carries_the_belehrung_and_the_form_on_a_durable_medium(

@@ -48,9 +48,27 @@ PLANS = [
         1,
         0,
         1,
-        "Monatlich kündbar, ohne Mindestlaufzeit.",
+        "Alle Ausgaben als E-Paper, ohne Mindestlaufzeit.",
+    ),
+    (
+        "digital-probe",
+        "Digital-Probeabo, 3 Monate",
+        Plan.Kind.DIGITAL,
+        "15.00",
+        3,
+        3,
+        1,
+        "Drei Monate alle Ausgaben als E-Paper; endet von selbst.",
     ),
 ]
+
+# What the order page says besides (subscriptions.conditions): shipping for
+# print, a fixed term that does not renew; the rest are the fields' defaults.
+MORE_TERMS = {
+    "print-jahr": {"shipping": "8.40"},
+    "kombi-jahr": {"shipping": "8.40"},
+    "digital-probe": {"renews": False},
+}
 
 # (customer number, name, organisation, e-mail, street, postcode, city, [(plan, start, online)])
 SUBSCRIBERS = [
@@ -122,6 +140,7 @@ class Command(BaseCommand):
                         "notice_months": notice,
                         "description": text,
                         "position": position,
+                        **MORE_TERMS.get(slug, {}),
                     },
                 )
             contracts = 0

@@ -1,6 +1,6 @@
 import pytest
 
-from portal.lib.text import german_slugify, sanitize_html
+from portal.lib.text import german_slugify, plain_text, sanitize_html
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,20 @@ def test_css_strings_cannot_break_out(value, css):
     from articles.templatetags.printing import css_string
 
     assert css_string(value) == css
+
+
+def test_rich_text_becomes_plain_text_with_paragraphs_lists_and_link_addresses():
+    html = (
+        "<h2>Laufzeit</h2><p>Der Vertrag\n läuft <strong>ein Jahr</strong>.<br>Danach "
+        '<a href="https://example.org/agb/">monatlich</a> kündbar &amp; mehr.</p>'
+        '<ul><li>eins</li><li>zwei<ol start="3"><li>drei</li></ol></li><li>vier</li></ul>'
+        '<p>Post an <a href="mailto:abo@example.org">abo@example.org</a></p>'
+    )
+
+    assert plain_text(html) == (
+        "Laufzeit\n\n"
+        "Der Vertrag läuft ein Jahr.\n"
+        "Danach monatlich (https://example.org/agb/) kündbar & mehr.\n\n"
+        "– eins\n– zwei\n   3. drei\n– vier\n\n"
+        "Post an abo@example.org"
+    )
