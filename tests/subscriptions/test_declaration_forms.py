@@ -242,6 +242,25 @@ def test_point_6_a_withdrawal_sent_from_the_aboverwaltung_after_the_period_is_re
     assert declaration.effects.get().outcome == "too_late"
 
 
+def test_point_6_the_same_form_sent_again_with_another_contract_is_a_second_declaration(
+    client, erika, django_capture_on_commit_callbacks
+):
+    make_plan(slug="print", name="Print-Magazin")
+    first = cancellation(identifier=erika.customer_number)
+    # Back in the browser, another contract chosen: the same form, with its key, sent again.
+    changed = {**first, "contract": "plan:print"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(CANCEL, data) for data in [first, first, changed, changed]]
+
+    assert [d.contract for d in Declaration.objects.order_by("pk")] == [
+        "Alle meine Abonnements",
+        "Print-Magazin",
+    ]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    assert answers[2]["Location"] == answers[3]["Location"] != answers[0]["Location"]
+
+
 # Point 7: works with cookies blocked
 
 
