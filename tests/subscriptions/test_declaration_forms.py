@@ -16,12 +16,15 @@ from subscriptions import forgery
 from subscriptions.models import (
     Declaration,
     LinkToken,
+    NewsletterConsent,
+    Order,
     OutgoingMail,
     Subscription,
 )
 from subscriptions.views.common import SEEN_KEY
 from tests.factories import make_plan, make_subscriber, make_subscription
 from tests.subscriptions.helpers import cancellation, filled_in, withdrawal
+from tests.subscriptions.test_order import order_form
 
 pytestmark = pytest.mark.django_db
 
@@ -432,3 +435,68 @@ def test_point_7_only_a_recent_token_made_for_the_login_lends_it_to_a_declaratio
         client.post(CANCEL, mine)
     contract.refresh_from_db()
     assert contract.ends_on is not None
+
+
+# A CSRF failure anywhere else
+
+
+def test_point_7_a_form_needing_the_cookie_gets_a_german_page_with_what_was_typed():
+    browser = cookieless()
+    plan = make_plan(orderable=True)
+    typed = order_form(plan, submission="k" * 32)
+
+    answer = browser.post("/abo/bestellen/", typed, **SAME_ORIGIN)
+
+    assert answer.status_code == 403
+    assert '<h1 class="page-title">Ihre Eingabe wurde nicht gespeichert</h1>' in answer.text
+    assert "vermutlich blockiert er Cookies" in answer.text
+    for label, value in [
+        ("Name", "Erika Mustermann"),
+        ("Straße und Hausnummer", "Rathausplatz 1"),
+        ("E-Mail-Adresse", "erika@example.org"),
+    ]:
+        assert f"<dt>{label}</dt>\n        <dd>{value}</dd>" in answer.text
+    assert "k" * 32 not in answer.text  # our own hidden key is no typing
+    assert "<dt>terms</dt>" not in answer.text  # a tick, ticked again on the form
+    assert "<dt>plan</dt>" not in answer.text
+    assert 'href="/abo/bestellen/">Zurück zum Formular</a>' in answer.text
+    assert 'href="/abo/kuendigen/">kündigen</a>' in answer.text
+    assert not Order.objects.exists()
+    assert not answer.cookies
+    assert "CSRF" not in answer.text
+
+
+def test_point_7_the_csrf_page_repeats_no_password_and_nothing_another_site_sent():
+    browser = cookieless()
+
+    login = browser.post(
+        "/admin/login/", {"username": "redakteurin", "password": "geheim-123"}, **SAME_ORIGIN
+    )
+    forged = browser.post(
+        "/newsletter/",
+        {"email": "Rufen Sie 0900-666 an", "consent": "on"},
+        HTTP_ORIGIN="https://evil.example",
+    )
+
+    assert login.status_code == 403
+    assert "redakteurin" in login.text
+    assert "geheim-123" not in login.text
+    assert forged.status_code == 403
+    assert "von einer anderen Website aus an uns geschickt" in forged.text
+    assert "0900" not in forged.text
+    assert not NewsletterConsent.objects.exists()
+
+
+def test_point_7_a_page_left_open_while_logging_in_elsewhere_is_explained(client):
+    client.handler.enforce_csrf_checks = True
+    client.get("/newsletter/")  # the form and its cookie
+
+    answer = client.post(
+        "/newsletter/",
+        {"email": "leser@example.org", "consent": "on", "csrfmiddlewaretoken": "x" * 64},
+        **SAME_ORIGIN,
+    )
+
+    assert answer.status_code == 403
+    assert "zu lange geöffnet" in answer.text
+    assert "leser@example.org" in answer.text
