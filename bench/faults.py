@@ -182,11 +182,12 @@ def post_cancellations(seconds, results):
             form = (
                 opener.open(f"http://127.0.0.1:{PORT}/abo/kuendigen/", timeout=15).read().decode()
             )
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+            # The form's own token (subscriptions.forgery): it needs no cookie.
+            token = re.search(r'name="form_token" value="([^"]+)"', form)[1]
             key = re.search(r'name="submission" value="([^"]+)"', form)[1]
             data = urllib.parse.urlencode(
                 {
-                    "csrfmiddlewaretoken": token,
+                    "form_token": token,
                     "submission": key,
                     "kind": "ordinary",
                     "name": f"Last Test {n}",

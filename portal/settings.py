@@ -309,6 +309,9 @@ if S3_BUCKET:
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", PRODUCTION)
+# A form refused for want of its CSRF cookie gets a German page that keeps what
+# was typed; the Kündigung and Widerruf forms need no cookie at all.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Behind a proxy that terminates TLS: DJANGO_BEHIND_TLS_PROXY=1 trusts its
 # X-Forwarded-Proto, so absolute URLs (canonical, "Link mailen") say https.

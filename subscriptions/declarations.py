@@ -21,11 +21,13 @@ signed link to say "das war ich nicht".
 Mails are written in the transaction of what they report and sent after
 the commit (subscriptions.mail), so a mail server that is down loses
 nothing. A form sent twice (double click, reload) finds the declaration of
-its first sending by the form's one-time key.
+its first sending by the form's one-time key; sent again with something
+changed, it is a second declaration.
 """
 
 import dataclasses
 import datetime
+import hashlib
 import re
 import unicodedata
 
@@ -128,23 +130,23 @@ def receive(data, base_url, subscriber=None, held=False):
     not even the answer's time tells.
     """
     choice = data["contract"]
-    existing = Declaration.objects.filter(submission=data["submission"]).first()
-    if existing:
-        return existing, False
+    declared = {
+        "kind": data["kind"],
+        "reason": data.get("reason", "").strip()
+        if data["kind"] == Declaration.Kind.EXTRAORDINARY
+        else "",
+        "name": data["name"].strip(),
+        "identifier": data["identifier"].strip(),
+        "contract": choice.description,
+        "requested_end": data.get("requested_end"),
+        "email": data["email"].strip(),
+    }
+    submission, earlier = _submission(data["submission"], declared)
+    if earlier is not None:
+        return earlier, False
     try:
         with transaction.atomic():
-            declaration = Declaration.objects.create(
-                kind=data["kind"],
-                reason=data.get("reason", "").strip()
-                if data["kind"] == Declaration.Kind.EXTRAORDINARY
-                else "",
-                name=data["name"].strip(),
-                identifier=data["identifier"].strip(),
-                contract=choice.description,
-                requested_end=data.get("requested_end"),
-                email=data["email"].strip(),
-                submission=data["submission"],
-            )
+            declaration = Declaration.objects.create(**declared, submission=submission)
             sent = mail.queue(
                 declaration.email,
                 purpose="declaration",
@@ -168,11 +170,27 @@ def receive(data, base_url, subscriber=None, held=False):
             )
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request won.
-        existing = Declaration.objects.filter(submission=data["submission"]).first()
+        existing = Declaration.objects.filter(submission=submission).first()
         if existing is None:
             raise
         return existing, False
     return declaration, True
+
+
+def _submission(key, declared):
+    """(the submission key to record ``declared`` under, the declaration it found there if any).
+
+    The form's one-time key finds its earlier sending only if that declared
+    the same (a double click, a reload). Sent again with something changed
+    (back in the browser, another contract chosen), it is a declaration of
+    its own, and kept too: under a key made of the form's key and what it
+    declares, which finds it again if that is sent twice.
+    """
+    earlier = Declaration.objects.filter(submission=key).first()
+    if earlier is None or all(getattr(earlier, name) == v for name, v in declared.items()):
+        return key, earlier
+    variant = hashlib.sha256(f"{key}|{sorted(declared.items())!r}".encode()).hexdigest()
+    return variant, Declaration.objects.filter(submission=variant).first()
 
 
 @tasks.named("Kündigung oder Widerruf zuordnen")

@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.lib.posts import without_nul_bytes
+from subscriptions import forgery
 from subscriptions.contracts import ContractChoice
 from subscriptions.declarations import canonical_identifier, control_characters
 from subscriptions.models import POSTCODE, Declaration, Plan, new_token
@@ -41,6 +43,27 @@ def contract_field():
     )
 
 
+class MailAddressField(forms.EmailField):
+    """An e-mail address as our columns keep it: 254 characters at most.
+
+    Django's EmailField lets 320 through (the longest local part and domain
+    together), but no longer address than 254 can receive mail (RFC 5321
+    limits the path to 256 with its brackets), and our EmailField columns
+    hold 254: a longer one gets a message at the field, not a database error.
+    """
+
+    default_error_messages = {
+        "max_length": _(
+            "Eine E-Mail-Adresse hat höchstens %(limit_value)d Zeichen, diese hat "
+            "%(show_value)d. Bitte prüfen Sie die Adresse."
+        )
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+
 class SubmissionKey(forms.CharField):
     """A hidden one-time key: the same form sent twice is one declaration, not two."""
 
@@ -48,18 +71,35 @@ class SubmissionKey(forms.CharField):
         super().__init__(widget=forms.HiddenInput, max_length=64, min_length=20, **kwargs)
 
 
+NUL_BYTE = _(
+    "Hier stand ein Steuerzeichen (ein Nullzeichen), das wir nicht speichern können. Wir "
+    "haben es entfernt; bitte prüfen Sie die Angabe und senden Sie das Formular noch einmal ab."
+)
+
+
 class DeclarationForm(forms.Form):
-    """What a cancellation and a withdrawal share: the choice of contract and a one-time key.
+    """What a cancellation and a withdrawal share: the choice of contract, a one-time key, a token.
 
     A logged-in ``subscriber`` finds their details filled in and chooses
     among their own contracts, ``chosen`` (one of them) already selected.
+    Sent back, ``subscriber`` is whom the form was made for (its token says
+    so, subscriptions.forgery), logged in still or not: their contracts are
+    the choices. A NUL byte typed anywhere is taken out and named at its
+    field (the view is marked portal.lib.posts.nul_bytes_at_the_field).
     """
 
-    def __init__(self, *args, subscriber=None, chosen=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    # "cancel" or "withdraw": the name of its rate limit and of its token.
+    scope = None
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, data=None, *args, subscriber=None, chosen=None, **kwargs):
+        data, self.nul_byte_fields = without_nul_bytes(data)
+        super().__init__(data, *args, **kwargs)
         choices = contract_choices(subscriber)
         self.fields["contract"].choices = choices
-        self.fields["submission"].initial = new_token()
+        submission = new_token()
+        self.fields["submission"].initial = submission
+        self.fields["form_token"].initial = forgery.token(self.scope, submission, subscriber)
         if subscriber is not None:
             self.initial.update(
                 name=subscriber.name,
@@ -114,9 +154,18 @@ class DeclarationForm(forms.Form):
             return ContractChoice(description, subscription_id=int(value))
         return ContractChoice(description)
 
+    def clean(self):
+        cleaned = super().clean()
+        for name in sorted(self.nul_byte_fields):
+            if name in self.fields and not self.fields[name].widget.is_hidden:
+                self.add_error(name, NUL_BYTE)
+        return cleaned
+
 
 class CancellationForm(DeclarationForm):
     """§ 312k BGB: exactly what identifies the person, the contract and the end, nothing more."""
+
+    scope = "cancel"
 
     kind = forms.ChoiceField(
         label=_("Art der Kündigung"),
@@ -147,7 +196,7 @@ class CancellationForm(DeclarationForm):
         help_text=_("Leer lassen: zum nächstmöglichen Zeitpunkt."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    email = forms.EmailField(
+    email = MailAddressField(
         label=_("E-Mail-Adresse für die Bestätigung"),
         help_text=_(
             "Dorthin schicken wir die Eingangsbestätigung mit Datum und Uhrzeit. Das "
@@ -198,12 +247,14 @@ class CancellationForm(DeclarationForm):
 class WithdrawalForm(DeclarationForm):
     """§ 356a BGB: who, which contract, where the confirmation goes."""
 
+    scope = "withdraw"
+
     name = forms.CharField(label=_("Ihr Name"), max_length=150)
     identifier = forms.CharField(
         label=_("Kundennummer oder E-Mail-Adresse Ihres Abonnements"), max_length=254
     )
     contract = contract_field()
-    email = forms.EmailField(
+    email = MailAddressField(
         label=_("E-Mail-Adresse für die Bestätigung"),
         help_text=_(
             "Dorthin schicken wir die Eingangsbestätigung mit Datum und Uhrzeit. Was der "
@@ -248,7 +299,7 @@ class OrderForm(forms.Form):
         required=False,
         validators=[SINGLE_LINE],
     )
-    email = forms.EmailField(
+    email = MailAddressField(
         label=_("E-Mail-Adresse"),
         help_text=_(
             "Dorthin schicken wir einen Link, mit dem Sie die Bestellung bestätigen. "
@@ -282,7 +333,7 @@ class OrderForm(forms.Form):
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(label=_("E-Mail-Adresse Ihres Abonnements"))
+    email = MailAddressField(label=_("E-Mail-Adresse Ihres Abonnements"))
 
 
 class AddressForm(forms.Form):
@@ -296,7 +347,7 @@ class AddressForm(forms.Form):
 
 
 class NewEmailForm(forms.Form):
-    email = forms.EmailField(label=_("Neue E-Mail-Adresse"))
+    email = MailAddressField(label=_("Neue E-Mail-Adresse"))
 
 
 NEWSLETTER_WORDING = _(
@@ -307,7 +358,7 @@ NEWSLETTER_WORDING = _(
 
 
 class NewsletterForm(forms.Form):
-    email = forms.EmailField(label=_("E-Mail-Adresse"))
+    email = MailAddressField(label=_("E-Mail-Adresse"))
     consent = forms.BooleanField(
         error_messages={
             "required": _("Bitte bestätigen Sie, dass Sie den Newsletter erhalten möchten.")

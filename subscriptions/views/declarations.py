@@ -2,7 +2,8 @@
 
 Cancelling needs no login (§ 312k BGB): the form asks only what
 identifies the person, the contract and the end, and its button sends it
-at once.
+at once. It needs no cookie either: the forms carry their own protection
+against forgery (subscriptions.forgery) instead of Django's CSRF cookie.
 """
 
 from django.conf import settings
@@ -12,16 +13,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from portal.lib import ratelimit
-from subscriptions import declarations
+from portal.lib.posts import nul_bytes_at_the_field
+from subscriptions import declarations, forgery
 from subscriptions.forms import CancellationForm, WithdrawalForm
-from subscriptions.models import Declaration
+from subscriptions.models import Declaration, Subscriber, new_token
 from subscriptions.views.common import base_url, current_subscriber
 
 
 def _own_subscription(request, subscriber):
-    """The subscription named by ?abo=<id>: the subscriber's own, or 404 for anybody else's."""
+    """The subscription named by ?abo=<id> on the page: the subscriber's own, or 404 otherwise."""
     pk = request.GET.get("abo", "")
     if not pk:
         return None
@@ -30,37 +33,78 @@ def _own_subscription(request, subscriber):
     return get_object_or_404(subscriber.subscriptions.select_related("plan"), pk=int(pk))
 
 
+@csrf_exempt  # checked by subscriptions.forgery instead: the form works with cookies blocked
+@nul_bytes_at_the_field
 @never_cache
 def cancel(request):
     """§ 312k BGB: the confirmation page, reachable from every page, with "jetzt kündigen"."""
-    return _declare(request, CancellationForm, "subscriptions/cancel.html", limit="cancel")
+    return _declare(request, CancellationForm, "subscriptions/cancel.html")
 
 
+@csrf_exempt  # checked by subscriptions.forgery instead: the form works with cookies blocked
+@nul_bytes_at_the_field
 @never_cache
 def withdraw(request):
     """§ 356a BGB: "Vertrag widerrufen" while the withdrawal period runs."""
-    return _declare(request, WithdrawalForm, "subscriptions/withdraw.html", limit="withdraw")
+    return _declare(request, WithdrawalForm, "subscriptions/withdraw.html")
 
 
-def _declare(request, form_class, template, limit):
+def _declare(request, form_class, template):
     """The form; once valid, the declaration is recorded and its receipt shown, whoever sent it.
 
     Beyond the rate limit too: a declaration is never refused. It is then
     not matched automatically, and its mails wait in the outbox for staff.
+    Nor is one from a form opened in the Aboverwaltung whose login has
+    ended meanwhile: ``?abo=`` only preselects a contract on the page, and
+    the form sent back offers the contracts of whom it was made for.
+    What subscriptions.forgery refuses stores nothing and shows the form
+    again, with everything typed.
     """
     subscriber = current_subscriber(request)
-    chosen = _own_subscription(request, subscriber)
-    if form_class is WithdrawalForm and chosen is not None and not chosen.can_be_withdrawn():
-        return render(request, "subscriptions/withdraw_unavailable.html", {"subscription": chosen})
-    form = form_class(request.POST or None, subscriber=subscriber, chosen=chosen)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        chosen = _own_subscription(request, subscriber)
+        if form_class is WithdrawalForm and chosen is not None and not chosen.can_be_withdrawn():
+            context = {"subscription": chosen}
+            return render(request, "subscriptions/withdraw_unavailable.html", context)
+        form = form_class(subscriber=subscriber, chosen=chosen)
+        return render(request, template, {"form": form, "subscriber": subscriber})
+    stamp = forgery.read(request.POST, form_class.scope)
+    refusal = forgery.refusal(request, stamp)
+    if refusal:
+        form = form_class(
+            _renewed(request.POST, form_class.scope, subscriber), subscriber=subscriber
+        )
+        context = {"form": form, "subscriber": subscriber, "refusal": refusal}
+        return render(request, template, context, status=403)
+    form = form_class(request.POST, subscriber=_made_for(stamp))
+    if form.is_valid():
         data = form.cleaned_data
-        held = ratelimit.exceeded(limit, ratelimit.client_address(request), data["identifier"])
+        held = ratelimit.exceeded(
+            form.scope, ratelimit.client_address(request), data["identifier"]
+        )
         declaration, _created = declarations.receive(
-            data, base_url(request), subscriber=subscriber, held=held
+            data,
+            base_url(request),
+            subscriber=subscriber if stamp.vouches_for(subscriber) else None,
+            held=held,
         )
         return redirect(declaration.get_absolute_url())
     return render(request, template, {"form": form, "subscriber": subscriber})
+
+
+def _made_for(stamp):
+    """The subscriber a form was made for, by its token: their contracts are its choices."""
+    if stamp.subscriber_pk is None:
+        return None
+    return Subscriber.objects.filter(pk=stamp.subscriber_pk).first()
+
+
+def _renewed(data, scope, subscriber):
+    """The typed form data with a new submission key and its token: to send again at one click."""
+    data = data.copy()
+    data["submission"] = new_token()
+    data[forgery.FIELD] = forgery.token(scope, data["submission"], subscriber)
+    return data
 
 
 def _declaration(token):

@@ -14,6 +14,7 @@ import pytest
 from tests.services import missing
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 # The live server runs in a thread of this process; Playwright's sync API
 # runs an event loop in it too, which Django would otherwise refuse.
@@ -29,7 +30,7 @@ def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=CHROMIUM_ARGS,
         )
         yield browser
         browser.close()

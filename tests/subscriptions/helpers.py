@@ -7,9 +7,21 @@ import secrets
 from django.utils import dateformat, timezone
 from pypdf import PdfReader
 
+from subscriptions import forgery
+
 
 def submission_key():
     return secrets.token_urlsafe(24)
+
+
+def signed(form, data):
+    """``data`` with the token a page of ``form`` carries for its submission key, unless given.
+
+    The token of a page for nobody logged in: a logged-in subscriber's own
+    page carries one naming them (subscriptions.forgery); filled_in() reads it.
+    """
+    data.setdefault(forgery.FIELD, forgery.token(form, data["submission"]))
+    return data
 
 
 def cancellation(**fields):
@@ -25,7 +37,7 @@ def cancellation(**fields):
         "submission": submission_key(),
     }
     data.update(fields)
-    return data
+    return signed("cancel", data)
 
 
 def withdrawal(**fields):
@@ -36,6 +48,14 @@ def withdrawal(**fields):
         "email": "erika@example.org",
         "submission": submission_key(),
     }
+    data.update(fields)
+    return signed("withdraw", data)
+
+
+def filled_in(page, **fields):
+    """What the form on ``page`` sends as it stands (key and token too), changed by ``fields``."""
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
     data.update(fields)
     return data
 

@@ -23,7 +23,7 @@ from subscriptions.models import (
 )
 from tests.conftest import logged_in
 from tests.factories import make_plan, make_subscriber, make_subscription
-from tests.subscriptions.helpers import link_in
+from tests.subscriptions.helpers import link_in, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def declare(client, identifier, name="Erika Mustermann", address="127.0.0.1", **
     data.update(fields)
     # The commit's callbacks: the receipt is sent, the declaration settled.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post("/abo/kuendigen/", data, REMOTE_ADDR=address)
+        response = client.post("/abo/kuendigen/", signed("cancel", data), REMOTE_ADDR=address)
     assert response.status_code == 302
     return Declaration.objects.get(submission=data["submission"])
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from subscriptions.models import Declaration, LinkToken, OutgoingMail, Subscriber
 from tests.factories import make_plan, make_subscriber, make_subscription
-from tests.subscriptions.helpers import cancellation, german, link_in
+from tests.subscriptions.helpers import cancellation, filled_in, german, link_in
 from tests.subscriptions.test_mail import answer_without_closing, wsgi_server_steps
 
 pytestmark = pytest.mark.django_db
@@ -216,13 +216,7 @@ def test_a_logged_in_subscriber_cancels_one_contract_with_everything_filled_in(
     other = make_subscription(erika, make_plan())
     log_in(client, erika, django_capture_on_commit_callbacks, mailoutbox)
 
-    form = client.get(f"/abo/kuendigen/?abo={contract.pk}").context["form"]
-    data = cancellation(
-        name=form["name"].value(),
-        identifier=form["identifier"].value(),
-        email=form["email"].value(),
-        contract=form["contract"].value(),
-    )
+    data = filled_in(client.get(f"/abo/kuendigen/?abo={contract.pk}"))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/abo/kuendigen/?abo={contract.pk}", data)
 

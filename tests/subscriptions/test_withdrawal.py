@@ -8,7 +8,7 @@ from django.utils import timezone
 from subscriptions.models import Declaration, Effect, OutgoingMail, Plan, Subscription
 from tests.factories import make_plan, make_subscriber, make_subscription
 from tests.subscriptions.helpers import (
-    cancellation,
+    filled_in,
     german,
     link_in,
     received_with_seconds,
@@ -190,22 +190,19 @@ def test_point_3_a_cancelled_contract_can_be_withdrawn_within_the_period(
 ):
     contract = ordered_online(erika, days_ago=5, status=Subscription.Status.ACTIVE)
     log_in(client, erika, mailoutbox, django_capture_on_commit_callbacks)
+    cancel_page = client.get(f"/abo/kuendigen/?abo={contract.pk}")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/abo/kuendigen/",
-            cancellation(identifier=erika.customer_number, contract=f"abo:{contract.pk}"),
-        )
+        client.post("/abo/kuendigen/", filled_in(cancel_page, kind="ordinary"))
     contract.refresh_from_db()
     assert contract.status == Subscription.Status.CANCELLED
     assert contract.ends_on > timezone.localdate()
     mailoutbox.clear()
 
     dashboard = client.get("/abo/").text
-    page = client.get(f"{WITHDRAW}?abo={contract.pk}").text
+    form_page = client.get(f"{WITHDRAW}?abo={contract.pk}")
+    page = form_page.text
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            WITHDRAW, withdrawal(identifier=erika.customer_number, contract=f"abo:{contract.pk}")
-        )
+        response = client.post(WITHDRAW, filled_in(form_page))
 
     assert f'href="{WITHDRAW}?abo={contract.pk}"' in dashboard
     assert f"Widerruf möglich bis {german(contract.withdrawal_until)}" in dashboard
