@@ -73,7 +73,7 @@ def test_point_7_a_form_that_needs_the_cookie_keeps_what_was_typed(blocking_page
     page.get_by_label("Straße und Hausnummer").fill("Rathausplatz 1")
     page.get_by_label("PLZ").fill("12345")
     page.get_by_label("Ort").fill("Musterstadt")
-    page.get_by_label("Ich habe die Bedingungen").check()
+    page.get_by_label("Ich stimme den Allgemeinen Geschäftsbedingungen (AGB) zu.").check()
     page.get_by_role("button", name="Zahlungspflichtig bestellen").click()
 
     assert page.locator("h1").text_content() == "Ihre Eingabe wurde nicht gespeichert"
