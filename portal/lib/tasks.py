@@ -61,6 +61,9 @@ CLOCK_TABLE = "portal_clock"
 # One class of advisory locks for workers' lives (the second key is the id's hash).
 WORKER_LOCK_CLASS = 4711
 WORKER_PREFIX = "portal-"
+# How often a worker looks for lost workers' tasks, and asks the clock (seconds).
+ORPHAN_SECONDS = 2
+CLOCK_SECONDS = 15
 # A task whose worker died this many times fails instead of killing another.
 MAX_RUNS = 3
 
@@ -288,7 +291,7 @@ class Worker:
             worker_id=self.worker_id, excluded_queue_names=[],
         )  # fmt: skip
         logger.info("Worker %s started", self.worker_id)
-        last_chores = 0.0
+        last_orphans = last_tick = 0.0
         try:
             while self.running:
                 if not connection.in_atomic_block:  # (a test's transaction stays open)
@@ -296,9 +299,14 @@ class Worker:
                 try:
                     # Without its lock others would take this worker's tasks for lost.
                     self._hold_life_lock()
-                    if time.monotonic() - last_chores >= self.interval:
-                        self.chores()
-                        last_chores = time.monotonic()
+                    # Chores at their own pace, not every round: an idle worker
+                    # otherwise asked the database eight times a second.
+                    if time.monotonic() - last_orphans >= max(self.interval, ORPHAN_SECONDS):
+                        requeue_orphans()
+                        last_orphans = time.monotonic()
+                    if not self.batch and time.monotonic() - last_tick >= CLOCK_SECONDS:
+                        tick()  # the clock is for workers that stay, not a batch run
+                        last_tick = time.monotonic()
                     claimed = self.claim(backend.alias)
                 except DatabaseError as error:  # PostgreSQL restarting: wait, then go on
                     logger.warning("Worker %s waits for the database: %s", self.worker_id, error)
@@ -315,11 +323,6 @@ class Worker:
         finally:
             self._release_life_lock()
         return self.done
-
-    def chores(self):
-        requeue_orphans()
-        if not self.batch:  # a batch run does what is queued; the clock is for workers that stay
-            tick()
 
     def claim(self, alias):
         from django_tasks_db.models import DBTaskResult
