@@ -20,4 +20,7 @@ max_requests_jitter = max_requests // 10
 # The proxy in front may tell the client's address and scheme.
 forwarded_allow_ips = os.getenv("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
+# No client address, referrer or query string, and no secret of a link (portal/access_log.py).
+logger_class = "portal.access_log.AccessLogger"
+access_log_format = os.getenv("GUNICORN_ACCESS_LOG_FORMAT", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms')
 errorlog = "-"

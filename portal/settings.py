@@ -392,6 +392,10 @@ if PORTAL_WITHDRAWAL_RETURN_COSTS not in ("publisher", "subscriber"):
 RETENTION_UNCONFIRMED_SIGNUP_DAYS = envint("PORTAL_RETENTION_UNCONFIRMED_SIGNUP_DAYS", 30)
 RETENTION_CONSENT_IP_YEARS = envint("PORTAL_RETENTION_CONSENT_IP_YEARS", 3)
 RETENTION_MAIL_BODY_DAYS = envint("PORTAL_RETENTION_MAIL_BODY_DAYS", 90)
+# Whom readers ask about their data, shown in the Datenschutzerklärung under the
+# publisher (subscriptions/privacy.py): the data-protection officer where there is one,
+# e.g. "Datenschutzbeauftragte: Erika Muster, datenschutz@verlag.example".
+PRIVACY_CONTACT = os.getenv("PORTAL_PRIVACY_CONTACT", "")
 
 # The back office's second factor (portal.sites): required for superusers and
 # for everyone who may see subscriber data; with this set, for all staff.

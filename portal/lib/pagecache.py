@@ -25,6 +25,7 @@ Apps register fragments from ``AppConfig.ready()`` with ``fragment()``.
 
 import functools
 import hashlib
+import os
 import re
 import secrets
 from collections import OrderedDict
@@ -48,14 +49,21 @@ EVERY_PAGE = ("sections",)
 
 
 def _release():
-    """A digest of the code and templates that render pages: a deploy starts new keys.
+    """A digest of the code, templates and settings that render pages: a deploy starts new keys.
 
     Topic versions say when content changed, not when the code that renders
     it did; without this a deploy would serve pages of the old templates
-    until their topics change. PORTAL_RELEASE (e.g. the commit) overrides it.
+    until their topics change. The configuration (PORTAL_*, DJANGO_*, EMAIL_*
+    variables) counts too: pages show some of it (the Datenschutzerklärung its
+    retention periods and mail server), and a restart with other values must
+    not serve yesterday's. PORTAL_RELEASE (e.g. the commit) overrides the code's part.
     """
+    configuration = hashlib.sha256()
+    for name in sorted(os.environ):
+        if name.startswith(("PORTAL_", "DJANGO_", "EMAIL_")):
+            configuration.update(f"{name}={os.environ[name]}\n".encode())
     if getattr(settings, "PORTAL_RELEASE", ""):
-        return settings.PORTAL_RELEASE
+        return f"{settings.PORTAL_RELEASE}-{configuration.hexdigest()[:8]}"
     base = Path(settings.BASE_DIR)
     skip = {".venv", ".git", "var", "tests", "bench", "media", "node_modules", "staticfiles"}
     digest = hashlib.sha256()
@@ -64,7 +72,7 @@ def _release():
         if path.suffix in {".py", ".html", ".txt", ".xml"}:
             digest.update(str(path.relative_to(base)).encode())
             digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return f"{digest.hexdigest()[:16]}-{configuration.hexdigest()[:8]}"
 
 
 _RELEASE = _release()

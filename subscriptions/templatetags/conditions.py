@@ -2,7 +2,7 @@
 
 from django import template
 
-from subscriptions import conditions
+from subscriptions import conditions, privacy
 from subscriptions.models import Plan, Subscription
 
 register = template.Library()
@@ -24,4 +24,14 @@ def offer_conditions():
             (plan, conditions.lines(conditions.Agreement.of_plan(plan)))
             for plan in Plan.objects.filter(orderable=True)
         ]
+    }
+
+
+@register.inclusion_tag("subscriptions/includes/privacy_facts.html")
+def privacy_facts():
+    """Retention periods, recipients and contact as configured: the Datenschutzerklärung's part."""
+    return {
+        "periods": privacy.periods(),
+        "recipients": privacy.recipients(),
+        "contact": privacy.contact(),
     }

@@ -268,3 +268,13 @@ def test_a_deploy_with_other_templates_or_code_starts_with_new_pages(client, art
     monkeypatch.setattr(pagecache, "_RELEASE", "the-next-release")
 
     assert client.get(url)["X-Cache"] == "miss"
+
+
+def test_a_restart_with_other_configuration_starts_with_new_pages(monkeypatch):
+    """The Datenschutzerklärung shows the retention periods: a changed one must not wait a day."""
+    monkeypatch.delenv("PORTAL_RETENTION_MAIL_BODY_DAYS", raising=False)
+    before = pagecache._release()
+
+    monkeypatch.setenv("PORTAL_RETENTION_MAIL_BODY_DAYS", "60")
+
+    assert pagecache._release() != before
