@@ -305,3 +305,12 @@ def test_point_2_the_command_counts_the_new_rules_without_changing_anything():
     assert any(line.startswith("1 Kündigungen und Widerrufe anonymisiert") for line in lines)
     assert Subscriber.objects.get().email == "alt@example.org"
     assert Declaration.objects.get().name == "Erika Mustermann"
+
+
+def test_point_2_the_sample_datenschutzerklaerung_names_the_periods(client):
+    page = client.get("/datenschutz/").text
+
+    assert "Wie lange wir Daten speichern" in page
+    assert "Newsletter-Anmeldungen, die nicht bestätigt werden, samt IP-Adresse: 30 Tage." in page
+    assert "acht Jahre ab Ende des Jahres" in page
+    assert "Kündigungen und Widerrufe: sechs Jahre ab Ende des Jahres" in page
