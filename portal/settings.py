@@ -392,6 +392,15 @@ if PORTAL_WITHDRAWAL_RETURN_COSTS not in ("publisher", "subscriber"):
 RETENTION_UNCONFIRMED_SIGNUP_DAYS = envint("PORTAL_RETENTION_UNCONFIRMED_SIGNUP_DAYS", 30)
 RETENTION_CONSENT_IP_YEARS = envint("PORTAL_RETENTION_CONSENT_IP_YEARS", 3)
 RETENTION_MAIL_BODY_DAYS = envint("PORTAL_RETENTION_MAIL_BODY_DAYS", 90)
+# Counted in whole calendar years from the end of the year in which the last
+# contract ended or the declaration arrived (§ 257 Abs. 5 HGB, § 147 Abs. 4
+# AO, § 199 Abs. 1 BGB): the e-mail address of a former subscriber (the
+# limitation period, §§ 195, 199 BGB); name, billing address and contract data
+# (Buchungsbelege, § 147 Abs. 3 AO, § 257 Abs. 4 HGB since BEG IV);
+# cancellations and withdrawals (received Handelsbriefe, 6 years).
+RETENTION_CONTACT_YEARS = envint("PORTAL_RETENTION_CONTACT_YEARS", 3)
+RETENTION_BOOKING_YEARS = envint("PORTAL_RETENTION_BOOKING_YEARS", 8)
+RETENTION_DECLARATION_YEARS = envint("PORTAL_RETENTION_DECLARATION_YEARS", 6)
 # Whom readers ask about their data, shown in the Datenschutzerklärung under the
 # publisher (subscriptions/privacy.py): the data-protection officer where there is one,
 # e.g. "Datenschutzbeauftragte: Erika Muster, datenschutz@verlag.example".

@@ -60,6 +60,31 @@ def periods():
         ),
         Period(
             _(
+                "Nach dem Ende Ihres letzten Abonnements: Ihre E-Mail-Adresse, "
+                "Newsletter-Einwilligungen und die E-Mails an Sie"
+            ),
+            _("%(years)s ab Ende des Jahres, in dem der Vertrag endete (Verjährungsfrist)")
+            % {"years": years(settings.RETENTION_CONTACT_YEARS)},
+        ),
+        Period(
+            _(
+                "Nach dem Ende Ihres letzten Abonnements: Name, Anschriften und Vertragsdaten "
+                "als Grundlage der Rechnungen (§ 147 AO, § 257 HGB); danach anonymisiert"
+            ),
+            _("%(years)s ab Ende des Jahres, in dem der Vertrag endete")
+            % {"years": years(settings.RETENTION_BOOKING_YEARS)},
+        ),
+        Period(
+            _(
+                "Kündigungen und Widerrufe sowie die E-Mails, mit denen wir Verträge und "
+                "Erklärungen bestätigt haben (Handelsbriefe, § 257 HGB, § 147 AO); danach "
+                "anonymisiert oder gelöscht"
+            ),
+            _("%(years)s ab Ende des Jahres, in dem sie eingingen oder versandt wurden")
+            % {"years": years(settings.RETENTION_DECLARATION_YEARS)},
+        ),
+        Period(
+            _(
                 "Zähler gegen massenhaftes Absenden von Formularen und Anmeldeversuchen "
                 "(IP-Adresse und E-Mail-Adresse nur als verschlüsselter Schlüssel)"
             ),

@@ -1,4 +1,4 @@
-"""What the subscription service may do: the only group that sees subscriber data."""
+"""What the subscription service may do: the groups that see subscriber data."""
 
 ROLES = {
     # Declarations are never added or deleted by hand; "change" is matching them.
@@ -18,5 +18,17 @@ ROLES = {
         "subscriptions.view_order",
         "subscriptions.view_addresschange",
         "subscriptions.change_addresschange",
+    ],
+    # Whoever answers requests under Art. 15-21 GDPR: sees subscribers and
+    # their records, and alone may erase one (Art. 17, subscriptions.erasure).
+    # Not the whole Aboverwaltung: erasing is a decision to be taken by few;
+    # a person may be in both groups.
+    "Datenschutz": [
+        "subscriptions.view_subscriber",
+        "subscriptions.erase_subscriber",
+        "subscriptions.view_subscription",
+        "subscriptions.view_order",
+        "subscriptions.view_declaration",
+        "subscriptions.view_outgoingmail",
     ],
 }

@@ -54,7 +54,10 @@ NEW = (
     "berechtigter Interessen (Art. 21). Abonnentinnen und Abonnenten sehen alle Daten, die "
     "wir über sie gespeichert haben, in der Aboverwaltung unter „Meine Daten“ und können "
     "sie dort als Datei herunterladen. Eine Einwilligung können Sie jederzeit mit Wirkung "
-    "für die Zukunft widerrufen (Art. 7 Abs. 3 DSGVO). Sie können sich bei einer "
+    "für die Zukunft widerrufen (Art. 7 Abs. 3 DSGVO). Verlangen Sie die Löschung, "
+    "löschen wir sofort, was wir nicht aufbewahren müssen, und teilen Ihnen mit, was das "
+    "Gesetz uns bis wann aufzubewahren verpflichtet; solange ein Abonnement läuft, brauchen "
+    "wir Name, Anschrift und E-Mail-Adresse, um es zu erfüllen. Sie können sich bei einer "
     "Datenschutz-Aufsichtsbehörde beschweren (Art. 77 DSGVO).</p>"
 )
 

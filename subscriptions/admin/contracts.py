@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from subscriptions import orders
-from subscriptions.admin import export
+from subscriptions.admin import erasure, export
 from subscriptions.contracts import delivered_q, running_q
 from subscriptions.models import AddressChange, Effect, Plan, Subscriber, Subscription
 
@@ -81,6 +81,14 @@ class SubscriberAdmin(admin.ModelAdmin):
     ]
     inlines = [SubscriptionInline, AddressChangeInline]
     show_full_result_count = False
+    actions = [erasure.erase_personal_data]
+    has_erase_permission = erasure.has_erase_permission
+
+    def has_change_permission(self, request, obj=None):
+        # Erased (Art. 17 GDPR or retention): a record kept by law, not an account to edit.
+        if obj is not None and obj.contact_erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 class RunningFilter(admin.SimpleListFilter):

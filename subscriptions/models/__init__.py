@@ -1,8 +1,15 @@
 """The subscriptions app's models, one module per concern; all of them importable from here."""
 
 from subscriptions.models.account import LINK_LIFETIME, LinkToken
-from subscriptions.models.contracts import POSTCODE, Plan, Subscriber, Subscription
-from subscriptions.models.declarations import Declaration, Effect
+from subscriptions.models.contracts import (
+    ANONYMISED,
+    ERASED_EMAIL_DOMAIN,
+    POSTCODE,
+    Plan,
+    Subscriber,
+    Subscription,
+)
+from subscriptions.models.declarations import ANONYMISED_DECLARATION, Declaration, Effect
 from subscriptions.models.newsletter import CONSENT_LIFETIME, NewsletterConsent, NewsletterIssue
 from subscriptions.models.orders import (
     ADDRESS_FIELDS,
@@ -15,6 +22,9 @@ from subscriptions.models.outbox import OutgoingMail
 from subscriptions.models.tokens import new_token, token_hash
 
 __all__ = [
+    "ANONYMISED",
+    "ANONYMISED_DECLARATION",
+    "ERASED_EMAIL_DOMAIN",
     "ADDRESS_FIELDS",
     "CONSENT_LIFETIME",
     "LINK_LIFETIME",

@@ -14,6 +14,11 @@ from subscriptions import terms
 
 POSTCODE = RegexValidator(r"^[0-9]{4,5}$", _("Bitte eine PLZ aus 4 oder 5 Ziffern angeben."))
 
+# What stands for a name once it was anonymised (subscribers, orders, declarations).
+ANONYMISED = "[anonymisiert]"
+# Where an erased e-mail address pointed: never deliverable (RFC 2606), unique per customer.
+ERASED_EMAIL_DOMAIN = "anonymisiert.invalid"
+
 
 class Plan(models.Model):
     """What can be subscribed to, on which terms."""
@@ -127,12 +132,23 @@ class Subscriber(models.Model):
     postcode = models.CharField(_("PLZ"), max_length=5, validators=[POSTCODE])
     city = models.CharField(_("Ort"), max_length=100)
     created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    # Art. 17 GDPR and the retention rules (subscriptions.erasure): first the
+    # contact data goes (e-mail address, links), later name and address.
+    contact_erased_at = models.DateTimeField(
+        _("E-Mail-Adresse gelöscht am"), null=True, blank=True, editable=False
+    )
+    anonymised_at = models.DateTimeField(
+        _("Anonymisiert am"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("Abonnent")
         verbose_name_plural = _("Abonnenten")
         indexes = [models.Index(fields=["name"], name="subscriber_name_idx")]
+        permissions = [
+            ("erase_subscriber", _("Kann personenbezogene Daten löschen (Art. 17 DSGVO)")),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.customer_number})"

@@ -7,16 +7,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from subscriptions.models.contracts import Subscriber, Subscription
+from subscriptions.models.contracts import ANONYMISED, Subscriber, Subscription
 from subscriptions.models.outbox import OutgoingMail
 from subscriptions.models.tokens import new_token
+
+# What anonymising a declaration writes once its period is over
+# (subscriptions.retention): the only change to its columns the database's
+# trigger allows (migration 0013), all of them at once and nothing else.
+ANONYMISED_DECLARATION = {
+    "name": ANONYMISED,
+    "identifier": "",
+    "contract": "",
+    "email": "",
+    "reason": "",
+}
 
 
 class Declaration(models.Model):
     """A cancellation or withdrawal as the person declared it: kept for good, never changed.
 
     The columns of the declaration itself cannot be changed or the row
-    deleted (database trigger, migrations 0002 and 0003); staff can only
+    deleted (database trigger, migrations 0002, 0006 and 0013), except that
+    its personal columns are anonymised once its period is over; staff can only
     match an unmatched one to contracts, which adds Effects. The subscriber
     on file can say "das war ich nicht" (``disputed_at``), once.
     """
