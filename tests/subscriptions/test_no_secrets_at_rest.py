@@ -10,17 +10,19 @@ received, which whoever reads the database sees anyway, and logs in or
 confirms nothing.
 """
 
+import importlib
 import json
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.mail import EmailMessage
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from subscriptions import mail, newsletter
-from subscriptions.models import NewsletterConsent, NewsletterIssue, Order, OutgoingMail
+from subscriptions.models import LinkToken, NewsletterConsent, NewsletterIssue, Order, OutgoingMail
 from tests.conftest import logged_in
 from tests.factories import make_plan, make_subscriber
 from tests.subscriptions.helpers import cancellation, link_in, order_form
@@ -242,5 +244,58 @@ def test_point_1_a_retry_mints_a_new_link_and_keeps_none(
     path = link_in(mailoutbox[-1], "/abo/anmelden/")
     stored.refresh_from_db()
     assert secret_of(path) not in stored.body_text + stored.body_html
+    client.post(path)
+    assert "Angemeldet als Erika Mustermann" in client.get("/abo/").text
+
+
+def test_point_1_the_migration_takes_stored_links_out_and_unsent_mails_still_work(
+    client, erika, mailoutbox
+):
+    """Mails written before: a sent one keeps a note only; a waiting one gets its recipe."""
+    migration = importlib.import_module("subscriptions.migrations.0013_outbox_keeps_no_links")
+    old_login = LinkToken.issue(erika, LinkToken.Purpose.LOGIN)
+    login_url = f"http://testserver/abo/anmelden/{old_login}/"
+    unsubscribe_url = "http://testserver" + newsletter.unsubscribe_path(NewsletterConsent(pk=4))
+
+    def written_before(state, url):
+        return OutgoingMail.objects.create(
+            purpose="login",
+            to=erika.email,
+            subject="Ihr Anmeldelink",
+            body_text=f"Guten Tag,\n\n{url}\n",
+            body_html=f'<p><a href="{url}">Anmelden</a></p>',
+            headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
+            state=state,
+        )
+
+    sent = written_before(OutgoingMail.State.SENT, login_url)
+    waiting = written_before(OutgoingMail.State.HELD, login_url)
+    plain = OutgoingMail.objects.create(
+        purpose="x", to=erika.email, subject="S", body_text="/abo/\n"
+    )
+
+    migration.take_links_out(django_apps, None)
+
+    for stored in OutgoingMail.objects.all():
+        assert old_login not in stored.body_text + stored.body_html
+        assert "/newsletter/abmelden/" not in str(stored.headers)
+    sent.refresh_from_db()
+    assert "[Link aus Sicherheitsgründen entfernt]" in sent.body_text
+    assert sent.links == {}
+    plain.refresh_from_db()
+    assert plain.body_text == "/abo/\n"
+    waiting.refresh_from_db()
+    assert PLACEHOLDER_WORDS in waiting.body_text
+    assert waiting.links["link1"] == {
+        "kind": "account",
+        "purpose": "login",
+        "subscriber": erika.pk,
+        "base": "http://testserver",
+    }
+
+    assert mail.release(OutgoingMail.objects.filter(pk=waiting.pk)) == 1
+    mail.deliver(waiting.pk)
+    path = link_in(mailoutbox[-1], "/abo/anmelden/")
+    assert secret_of(path) != old_login
     client.post(path)
     assert "Angemeldet als Erika Mustermann" in client.get("/abo/").text
