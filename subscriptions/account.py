@@ -1,7 +1,8 @@
 """The subscriber's customer account: login links, and a new e-mail address that confirms itself.
 
-Each link is single-use and short-lived (LinkToken); the mail that carries
-it is written in the same transaction as the link.
+Each link is single-use and short-lived (LinkToken). It is minted when its
+mail is sent (subscriptions.mail.link_kind): the outbox keeps only where it
+goes, and the database only its hash.
 """
 
 from django.db import transaction
@@ -11,6 +12,11 @@ from portal.lib import tasks
 from portal.lib.tasks import task
 from subscriptions import mail
 from subscriptions.models import LinkToken, Subscriber
+
+PURPOSE_ROUTES = {
+    LinkToken.Purpose.LOGIN: "subscriptions:login",
+    LinkToken.Purpose.EMAIL: "subscriptions:confirm-email",
+}
 
 
 class AddressTaken(Exception):
@@ -50,16 +56,26 @@ def send_login_link(email, base_url):
                 context={"url": _link(base_url, "subscriptions:manage")},
             )
             return
-        secret = LinkToken.issue(subscriber, LinkToken.Purpose.LOGIN)
         mail.queue(
             subscriber.email,
             purpose="login",
             template="login",
-            context={
-                "subscriber": subscriber,
-                "url": _link(base_url, "subscriptions:login", secret),
-            },
+            context={"subscriber": subscriber},
+            links={"url": _recipe(subscriber, LinkToken.Purpose.LOGIN, base_url)},
         )
+
+
+def _recipe(subscriber, purpose, base_url):
+    return {"kind": "account", "purpose": purpose, "subscriber": subscriber.pk, "base": base_url}
+
+
+@mail.link_kind("account")
+def _mint(recipe, outgoing):
+    """A new link at each sending; an e-mail change confirms the address it is sent to."""
+    purpose = recipe["purpose"]
+    new_email = outgoing.to if purpose == LinkToken.Purpose.EMAIL else ""
+    secret = LinkToken.issue(Subscriber(pk=recipe["subscriber"]), purpose, new_email=new_email)
+    return _link(recipe["base"], PURPOSE_ROUTES[purpose], secret)
 
 
 def email_taken(email, subscriber):
@@ -70,15 +86,12 @@ def email_taken(email, subscriber):
 @transaction.atomic
 def request_email_change(subscriber, new_email, base_url):
     """The link goes to the new address; the change waits until it is used."""
-    secret = LinkToken.issue(subscriber, LinkToken.Purpose.EMAIL, new_email=new_email)
     mail.queue(
         new_email,
         purpose="email-change",
         template="email_change",
-        context={
-            "subscriber": subscriber,
-            "url": _link(base_url, "subscriptions:confirm-email", secret),
-        },
+        context={"subscriber": subscriber},
+        links={"url": _recipe(subscriber, LinkToken.Purpose.EMAIL, base_url)},
     )
 
 

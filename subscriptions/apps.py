@@ -10,7 +10,10 @@ class SubscriptionsConfig(AppConfig):
 
     def ready(self):
         from portal.lib import pagecache
-        from subscriptions import mail, withdrawal_info
+
+        # Each registers the links it mints when a mail is sent (mail.link_kind):
+        # the worker sends mails without importing the views.
+        from subscriptions import account, declarations, mail, newsletter, orders, withdrawal_info  # noqa: F401
 
         mail.collect_during_requests()
         # The Widerrufsbelehrung names the trader from the Impressum (topic "site").

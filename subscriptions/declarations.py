@@ -343,7 +343,12 @@ def notify(declaration, subscriber, base_url, held=False, by_hand=False):
         if matched
         else [],
         "cancel_url": base + reverse("subscriptions:cancel"),
-        "dispute_url": base + dispute_path(declaration, subscriber),
+    }
+    dispute = {
+        "kind": "dispute",
+        "declaration": declaration.pk,
+        "subscriber": subscriber.pk,
+        "base": base,
     }
     return mail.queue(
         subscriber.email,
@@ -351,7 +356,15 @@ def notify(declaration, subscriber, base_url, held=False, by_hand=False):
         template="declaration_notice",
         context=context,
         held=held,
+        links={"dispute_url": dispute},
     )
+
+
+@mail.link_kind("dispute")
+def _mint_dispute(recipe, outgoing):
+    """Signed when sent: a held notice released later still has its full time."""
+    declaration = Declaration(pk=recipe["declaration"])
+    return recipe["base"] + dispute_path(declaration, Subscriber(pk=recipe["subscriber"]))
 
 
 @transaction.atomic

@@ -5,6 +5,13 @@ are committed together (portal.lib.tasks.enqueue); the worker sends it
 moments later and again, with growing pauses, if the mail server refused.
 A mail server that is down loses nothing, and no app process waits for it.
 
+A link that carries a secret (log in, confirm, unsubscribe, "das war ich
+nicht") is never stored: the outbox keeps a placeholder where it goes and a
+recipe without a secret (OutgoingMail.links); deliver() mints the link from
+the recipe (link_kind) and hands it to the mail server only. Whoever reads
+the outbox, the admin or a backup cannot log in or confirm anything with it,
+and a link counts from its sending: a held or retried mail still works.
+
 after_answer() leaves work until a request's answer has gone out (Django
 sends request_finished when the server closes the response): the login-link
 form answers as fast for an unknown address as for a subscriber's.
@@ -23,6 +30,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 
 from portal.lib import tasks
 from portal.lib.tasks import task
@@ -40,6 +48,32 @@ BATCH = 100
 LOST_AFTER = datetime.timedelta(minutes=10)
 SWEEP_LIMIT = 10_000
 
+# What the outbox keeps where a link with a secret goes; deliver() puts the
+# link there. Fixed German text, not translated: it is found again by it.
+PLACEHOLDER = "[Link wird beim Versand eingesetzt – aus Sicherheitsgründen nicht gespeichert: {}]"
+
+# kind -> function(recipe, mail) returning the link; see link_kind().
+_minters = {}
+
+
+def link_kind(kind):
+    """Register the function that mints links of ``kind`` when a mail is sent.
+
+    It gets the recipe given to queue() and the OutgoingMail and returns the
+    absolute URL; it may write the link's hash (LinkToken), never the link.
+    """
+
+    def register(mint):
+        _minters[kind] = mint
+        return mint
+
+    return register
+
+
+def placeholder(slot):
+    """What the stored mail holds instead of the link ``slot``, in text, HTML and headers."""
+    return PLACEHOLDER.format(slot)
+
 
 def queue(
     to,
@@ -52,6 +86,7 @@ def queue(
     held=False,
     issue=None,
     attachments=(),
+    links=None,
 ):
     """Write the mail to ``to`` from ``<template>.txt`` and ``.html``; a task sends it.
 
@@ -62,8 +97,17 @@ def queue(
     what a form sent beyond its rate limit would otherwise mail to any
     address, a flood of them. ``issue``: the newsletter issue it belongs to.
     ``attachments``: text files as ``(filename, text)``, kept in the outbox as sent.
+    ``links``: ``{slot: recipe}`` for each link that carries a secret; the
+    templates get placeholder(slot) as ``slot`` (as do headers that name it),
+    and the link is minted from the recipe (a dict with ``kind``, registered
+    by link_kind(), and what it needs: ids, the site's base URL) when sent.
     """
-    context = {"portal_name": settings.PORTAL_NAME, **context}
+    links = links or {}
+    context = {
+        "portal_name": settings.PORTAL_NAME,
+        **context,
+        **{slot: placeholder(slot) for slot in links},
+    }
     text = render_to_string(f"subscriptions/mail/{template}.txt", context).strip()
     subject, _blank, body = text.partition("\n")
     mail = OutgoingMail.objects.create(
@@ -79,6 +123,7 @@ def queue(
             {"filename": filename, "mimetype": "text/plain", "content": text}
             for filename, text in attachments
         ],
+        links=links,
     )
     if send_now and not held:
         tasks.enqueue(deliver_mail, mail.pk, after_commit=after_answer)
@@ -149,20 +194,8 @@ def deliver(pk, connection=None):
         )
         if mail is None:  # sent meanwhile, or another worker has it
             return Outcome(sent=False)
-        message = EmailMultiAlternatives(
-            mail.subject,
-            mail.body_text,
-            settings.DEFAULT_FROM_EMAIL,
-            [mail.to],
-            headers=mail.headers,
-            connection=connection,
-        )
-        if mail.body_html:
-            message.attach_alternative(mail.body_html, "text/html")
-        for attachment in mail.attachments:
-            message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
         try:
-            message.send()
+            _message(mail, connection).send()
         except Exception as error:  # SMTP, DNS, TLS: whatever it is, try again later
             logger.warning("Mail %s not sent: %s", pk, error)
             attempts = mail.attempts + 1
@@ -182,6 +215,33 @@ def deliver(pk, connection=None):
             last_error="",
         )
         return Outcome(sent=True)
+
+
+def _message(mail, connection):
+    """The mail as the server gets it: with its links minted (and nowhere else kept)."""
+    with transaction.atomic():  # a link that cannot be minted leaves no row behind
+        urls = {
+            slot: _minters[recipe["kind"]](recipe, mail) for slot, recipe in mail.links.items()
+        }
+
+    def fill(text, html=False):
+        for slot, url in urls.items():
+            text = text.replace(placeholder(slot), escape(url) if html else url)
+        return text
+
+    message = EmailMultiAlternatives(
+        mail.subject,
+        fill(mail.body_text),
+        settings.DEFAULT_FROM_EMAIL,
+        [mail.to],
+        headers={name: fill(value) for name, value in mail.headers.items()},
+        connection=connection,
+    )
+    if mail.body_html:
+        message.attach_alternative(fill(mail.body_html, html=True), "text/html")
+    for attachment in mail.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
 
 
 @tasks.named("E-Mail senden")

@@ -27,27 +27,35 @@ UNSUBSCRIBE_SALT = "subscriptions.newsletter.unsubscribe"
 
 
 def sign_up(email, wording, address, base_url):
-    """Keep the request as the proof to be, and mail the link that confirms it."""
-    secret = new_token()
+    """Keep the request as the proof to be, and mail the link that confirms it.
+
+    The link is minted when the mail is sent (_mint_confirm); until then the
+    consent's digest is that of a secret nobody has.
+    """
     with transaction.atomic():
-        NewsletterConsent.objects.create(
+        consent = NewsletterConsent.objects.create(
             email=email,
             wording=wording,
             requested_from=address or None,
-            digest=token_hash(secret),
+            digest=token_hash(new_token()),
         )
         # The confirmation mail asks for consent; it carries no advertising.
         mail.queue(
             email,
             purpose="newsletter-confirm",
             template="newsletter_confirm",
-            context={
-                "url": base_url.rstrip("/")
-                + reverse("subscriptions:newsletter-confirm", args=[secret]),
-                "wording": wording,
-                "days": CONSENT_LIFETIME.days,
-            },
+            context={"wording": wording, "days": CONSENT_LIFETIME.days},
+            links={"url": {"kind": "newsletter-confirm", "consent": consent.pk, "base": base_url}},
         )
+
+
+@mail.link_kind("newsletter-confirm")
+def _mint_confirm(recipe, outgoing):
+    """A new secret at each sending: the link sent last is the one that works."""
+    secret = new_token()
+    NewsletterConsent.objects.filter(pk=recipe["consent"]).update(digest=token_hash(secret))
+    base = recipe["base"].rstrip("/")
+    return base + reverse("subscriptions:newsletter-confirm", args=[secret])
 
 
 def pending_consent(secret):
@@ -69,6 +77,12 @@ def unsubscribe_path(consent):
     """Signed, so no one can unsubscribe others by counting; it never expires."""
     signed = signing.dumps(consent.pk, salt=UNSUBSCRIBE_SALT)
     return reverse("subscriptions:newsletter-unsubscribe", args=[signed])
+
+
+@mail.link_kind("unsubscribe")
+def _mint_unsubscribe(recipe, outgoing):
+    """Signed from the consent's id: no query, for thousands of mails of an issue."""
+    return recipe["base"] + unsubscribe_path(NewsletterConsent(pk=recipe["consent"]))
 
 
 def signed_consent(signed):
@@ -131,15 +145,21 @@ def write_issue_mails(issue_pk, base):
             batch = list(subscribed().filter(email__gt=issue.queued_through)[: mail.BATCH])
             pks = []
             for consent in batch:
-                url = base + unsubscribe_path(consent)
                 pks.append(
                     mail.queue(
                         consent.email,
                         purpose="newsletter",
                         template="newsletter_issue",
-                        context={"issue": issue, "unsubscribe_url": url},
+                        context={"issue": issue},
+                        links={
+                            "unsubscribe_url": {
+                                "kind": "unsubscribe",
+                                "consent": consent.pk,
+                                "base": base,
+                            }
+                        },
                         headers={
-                            "List-Unsubscribe": f"<{url}>",
+                            "List-Unsubscribe": f"<{mail.placeholder('unsubscribe_url')}>",
                             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                         },
                         send_now=False,  # a task per batch, not per mail

@@ -41,6 +41,12 @@ def confirm_path(order):
     )
 
 
+@mail.link_kind("order-confirm")
+def _mint(recipe, outgoing):
+    """Signed when sent, so it expires ORDER_LINK_LIFETIME after the mail went out."""
+    return recipe["base"].rstrip("/") + confirm_path(Order(pk=recipe["order"]))
+
+
 def signed_order(signed):
     """The order a confirmation link was made for, and whether the link has expired.
 
@@ -83,11 +89,8 @@ def place(data, base_url):
                 order.email,
                 purpose="order-confirm",
                 template="order_confirm",
-                context={
-                    "order": order,
-                    "url": base_url.rstrip("/") + confirm_path(order),
-                    "days": ORDER_LINK_LIFETIME.days,
-                },
+                context={"order": order, "days": ORDER_LINK_LIFETIME.days},
+                links={"url": {"kind": "order-confirm", "order": order.pk, "base": base_url}},
             )
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request won.

@@ -30,6 +30,10 @@ class OutgoingMail(models.Model):
     # Files sent with it, as sent: [{"filename", "mimetype", "content"}], text only
     # (the contract terms of an order, subscriptions.documents).
     attachments = models.JSONField(_("Anhänge"), default=list, blank=True)
+    # The links with a secret, as recipes without one: {slot: {"kind", ids, "base"}}.
+    # The bodies and headers hold subscriptions.mail.placeholder(slot) where
+    # each goes; it is minted when the mail is sent, and kept nowhere.
+    links = models.JSONField(_("Links (beim Versand eingesetzt)"), default=dict, blank=True)
     state = models.CharField(
         _("Zustand"), max_length=10, choices=State.choices, default=State.QUEUED
     )

@@ -52,6 +52,23 @@ def withdrawal(**fields):
     return signed("withdraw", data)
 
 
+def order_form(plan, **fields):
+    """The order form as someone fills it in, terms accepted."""
+    data = {
+        "plan": plan.pk,
+        "name": "Erika Mustermann",
+        "organisation": "Stadt Musterstadt",
+        "email": "erika@example.org",
+        "street": "Rathausplatz 1",
+        "postcode": "12345",
+        "city": "Musterstadt",
+        "terms": "on",
+        "submission": submission_key(),
+    }
+    data.update(fields)
+    return data
+
+
 def filled_in(page, **fields):
     """What the form on ``page`` sends as it stands (key and token too), changed by ``fields``."""
     form = page.context["form"]

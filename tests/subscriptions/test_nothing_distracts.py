@@ -27,6 +27,7 @@ from tests.subscriptions.helpers import (
     cancellation,
     german,
     link_in,
+    order_form,
     submission_key,
     withdrawal,
 )
@@ -65,17 +66,7 @@ def shown(html):
 def order_pages(client, mailoutbox, on_commit):
     plan = make_plan(name="Print-Magazin, jährlich")
     form = client.get(ORDER).text
-    data = {
-        "plan": plan.pk,
-        "name": "Erika Mustermann",
-        "organisation": "",
-        "email": "erika@example.org",
-        "street": "Rathausplatz 1",
-        "postcode": "12345",
-        "city": "Musterstadt",
-        "terms": "on",
-        "submission": submission_key(),
-    }
+    data = order_form(plan, organisation="")
     with on_commit(execute=True):
         ordered = client.post(ORDER, data, follow=True).text
     confirm_link = link_in(mailoutbox[-1], "/abo/bestellung/")

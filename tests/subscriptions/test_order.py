@@ -13,7 +13,7 @@ from django.utils import timezone
 from subscriptions.models import AddressChange, Order, Plan, Subscriber, Subscription
 from tests.conftest import logged_in
 from tests.factories import make_plan, make_subscriber, make_subscription
-from tests.subscriptions.helpers import german, link_in, submission_key
+from tests.subscriptions.helpers import german, link_in, order_form
 
 pytestmark = pytest.mark.django_db
 
@@ -30,22 +30,6 @@ def plan():
 @pytest.fixture
 def service(subscription_staff):
     return logged_in(subscription_staff)
-
-
-def order_form(plan, **fields):
-    data = {
-        "plan": plan.pk,
-        "name": "Erika Mustermann",
-        "organisation": "Stadt Musterstadt",
-        "email": "erika@example.org",
-        "street": "Rathausplatz 1",
-        "postcode": "12345",
-        "city": "Musterstadt",
-        "terms": "on",
-        "submission": submission_key(),
-    }
-    data.update(fields)
-    return data
 
 
 def place(client, plan, mailoutbox, capture, **fields):
