@@ -252,7 +252,7 @@ def test_point_1_the_migration_takes_stored_links_out_and_unsent_mails_still_wor
     client, erika, mailoutbox
 ):
     """Mails written before: a sent one keeps a note only; a waiting one gets its recipe."""
-    migration = importlib.import_module("subscriptions.migrations.0013_outbox_keeps_no_links")
+    migration = importlib.import_module("subscriptions.migrations.0014_outbox_keeps_no_links")
     old_login = LinkToken.issue(erika, LinkToken.Purpose.LOGIN)
     login_url = f"http://testserver/abo/anmelden/{old_login}/"
     unsubscribe_url = "http://testserver" + newsletter.unsubscribe_path(NewsletterConsent(pk=4))

@@ -97,7 +97,7 @@ def take_links_out(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("subscriptions", "0012_outgoingmail_attachments"),
+        ("subscriptions", "0013_erasure_and_anonymised_declarations"),
     ]
 
     operations = [
