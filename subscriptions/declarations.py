@@ -151,8 +151,9 @@ def receive(data, base_url, subscriber=None, held=False):
                 declaration.email,
                 purpose="declaration",
                 template="declaration",
-                context=_mail_context(declaration, base_url),
+                context=_mail_context(declaration),
                 held=held,
+                links={"receipt_url": _receipt_link(declaration, base_url)},
             )
             Declaration.objects.filter(pk=declaration.pk).update(confirmation=sent)
             declaration.confirmation = sent
@@ -317,13 +318,18 @@ def _quote(text, limit):
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _mail_context(declaration, base_url):
-    base = base_url.rstrip("/")
-    return {
-        "declaration": declaration,
-        "quoted": quoted(declaration),
-        "receipt_url": base + declaration.get_absolute_url(),
-    }
+def _mail_context(declaration):
+    return {"declaration": declaration, "quoted": quoted(declaration)}
+
+
+def _receipt_link(declaration, base_url):
+    """The recipe of the receipt's link: signed when sent, never in the outbox."""
+    return {"kind": "receipt", "declaration": declaration.pk, "base": base_url.rstrip("/")}
+
+
+@mail.link_kind("receipt")
+def _mint_receipt(recipe, outgoing):
+    return recipe["base"] + Declaration(pk=recipe["declaration"]).get_absolute_url()
 
 
 def notify(declaration, subscriber, base_url, held=False, by_hand=False):
@@ -335,7 +341,7 @@ def notify(declaration, subscriber, base_url, held=False, by_hand=False):
     base = base_url.rstrip("/")
     matched = declaration.subscriber_id == subscriber.pk
     context = {
-        **_mail_context(declaration, base_url),
+        **_mail_context(declaration),
         "subscriber": subscriber,
         "matched": matched,
         "by_hand": by_hand,
@@ -356,7 +362,7 @@ def notify(declaration, subscriber, base_url, held=False, by_hand=False):
         template="declaration_notice",
         context=context,
         held=held,
-        links={"dispute_url": dispute},
+        links={"dispute_url": dispute, "receipt_url": _receipt_link(declaration, base)},
     )
 
 

@@ -19,7 +19,7 @@ REMOVED = "[Link aus Sicherheitsgründen entfernt]"
 LINK = re.compile(
     r"(?P<base>https?://[^/\s\"'<>]+)"
     r"/(?P<path>abo/anmelden|abo/email|abo/bestellung|abo/nicht-ich"
-    r"|newsletter/bestaetigen|newsletter/abmelden)"
+    r"|abo/erklaerung|newsletter/bestaetigen|newsletter/abmelden)"
     r"/(?P<value>[^/\s\"'<>]+)/"
 )
 
@@ -48,6 +48,13 @@ def _recipe(apps, base, path, value):
         if path == "newsletter/abmelden":
             pk = signing.loads(value, salt="subscriptions.newsletter.unsubscribe")
             return {"kind": "unsubscribe", "consent": pk, "base": base}
+        if path == "abo/erklaerung":
+            # The receipt's token is still stored as sent (0015 hashes it).
+            Declaration = apps.get_model("subscriptions", "Declaration")
+            declaration = Declaration.objects.filter(token=value).first()
+            if declaration is None:
+                return None
+            return {"kind": "receipt", "declaration": declaration.pk, "base": base}
         if path == "abo/bestellung":
             pk = signing.loads(value, salt="subscriptions.orders.confirm")
             return {"kind": "order-confirm", "order": pk, "base": base}

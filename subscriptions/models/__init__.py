@@ -9,7 +9,12 @@ from subscriptions.models.contracts import (
     Subscriber,
     Subscription,
 )
-from subscriptions.models.declarations import ANONYMISED_DECLARATION, Declaration, Effect
+from subscriptions.models.declarations import (
+    ANONYMISED_DECLARATION,
+    RECEIPT_SALT,
+    Declaration,
+    Effect,
+)
 from subscriptions.models.newsletter import CONSENT_LIFETIME, NewsletterConsent, NewsletterIssue
 from subscriptions.models.orders import (
     ADDRESS_FIELDS,
@@ -24,6 +29,7 @@ from subscriptions.models.tokens import new_token, token_hash
 __all__ = [
     "ANONYMISED",
     "ANONYMISED_DECLARATION",
+    "RECEIPT_SALT",
     "ERASED_EMAIL_DOMAIN",
     "ADDRESS_FIELDS",
     "CONSENT_LIFETIME",

@@ -1,6 +1,7 @@
 """Cancellations and withdrawals as declared, and what each did to a contract."""
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +15,8 @@ from subscriptions.models.tokens import new_token
 # What anonymising a declaration writes once its period is over
 # (subscriptions.retention): the only change to its columns the database's
 # trigger allows (migration 0013), all of them at once and nothing else.
+RECEIPT_SALT = "subscriptions.declarations.receipt"
+
 ANONYMISED_DECLARATION = {
     "name": ANONYMISED,
     "identifier": "",
@@ -46,9 +49,11 @@ class Declaration(models.Model):
     requested_end = models.DateField(_("Gewünschtes Ende"), null=True, blank=True)
     email = models.EmailField(_("E-Mail für die Bestätigung"))
     received_at = models.DateTimeField(_("Eingegangen"), default=timezone.now)
-    # The link to the receipt page; and the form's one-time key, so a
-    # second click on "jetzt kündigen" finds the first declaration.
+    # No secret: the receipt's link is signed (receipt_token), never stored. For
+    # declarations made before migration 0015 the SHA-256 of the link they were
+    # sent, so those links still work; for later ones a random value that is no link.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # The form's one-time key, so a second click on "jetzt kündigen" finds the first declaration.
     submission = models.CharField(max_length=64, unique=True, editable=False)
     subscriber = models.ForeignKey(
         Subscriber,
@@ -106,7 +111,12 @@ class Declaration(models.Model):
         return f"{self.get_kind_display()} {self.name}, {received:%d.%m.%Y %H:%M:%S}"
 
     def get_absolute_url(self):
-        return reverse("subscriptions:receipt", args=[self.token])
+        return reverse("subscriptions:receipt", args=[self.receipt_token])
+
+    @property
+    def receipt_token(self):
+        """What the receipt's link carries: the declaration's number, signed; made, not stored."""
+        return signing.Signer(salt=RECEIPT_SALT).sign(str(self.pk))
 
     @property
     def unmatched(self):

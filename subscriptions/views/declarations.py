@@ -6,7 +6,10 @@ at once. It needs no cookie either: the forms carry their own protection
 against forgery (subscriptions.forgery) instead of Django's CSRF cookie.
 """
 
+import hashlib
+
 from django.conf import settings
+from django.core import signing
 from django.core.files.storage import storages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +22,7 @@ from portal.lib import ratelimit
 from portal.lib.posts import nul_bytes_at_the_field
 from subscriptions import declarations, forgery
 from subscriptions.forms import CancellationForm, WithdrawalForm
-from subscriptions.models import Declaration, Subscriber, new_token
+from subscriptions.models import RECEIPT_SALT, Declaration, Subscriber, new_token
 from subscriptions.views.common import base_url, current_subscriber
 
 
@@ -108,7 +111,13 @@ def _renewed(data, scope, subscriber):
 
 
 def _declaration(token):
-    return get_object_or_404(Declaration.objects.select_related("confirmation"), token=token)
+    """The declaration a receipt link names: signed (receipt_token) or, sent before, hashed."""
+    declarations = Declaration.objects.select_related("confirmation")
+    try:
+        pk = signing.Signer(salt=RECEIPT_SALT).unsign(token)
+    except signing.BadSignature:
+        return get_object_or_404(declarations, token=hashlib.sha256(token.encode()).hexdigest())
+    return get_object_or_404(declarations, pk=pk)
 
 
 @never_cache

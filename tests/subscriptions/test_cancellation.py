@@ -455,7 +455,7 @@ def _without_what_was_typed(text, declaration):
     received = timezone.localtime(declaration.received_at)
     for value in [
         declaration.identifier,
-        declaration.token,
+        declaration.receipt_token,
         f"{declaration.pk:06d}",
         *(dateformat.format(received, f) for f in ["l, j. F Y", "j.n.Y H:i:s", "H:i:s"]),
     ]:

@@ -5,9 +5,8 @@ Each test requests a link as a person would, then reads every row of every
 table and the outbox's admin pages, requests every link found there (none
 should be: the outbox keeps a placeholder) and checks that nothing happened,
 and only then uses the link that was sent. The receipt link of a declaration
-(/abo/erklaerung/<token>/) is not among them: it shows the declaration as
-received, which whoever reads the database sees anyway, and logs in or
-confirms nothing.
+(/abo/erklaerung/<token>/) is signed when made; the database keeps only the
+hashes of receipt links sent before (migration 0015).
 """
 
 import importlib
@@ -22,7 +21,14 @@ from django.test import Client
 from django.utils import timezone
 
 from subscriptions import mail, newsletter
-from subscriptions.models import LinkToken, NewsletterConsent, NewsletterIssue, Order, OutgoingMail
+from subscriptions.models import (
+    Declaration,
+    LinkToken,
+    NewsletterConsent,
+    NewsletterIssue,
+    Order,
+    OutgoingMail,
+)
 from tests.conftest import logged_in
 from tests.factories import make_plan, make_subscriber
 from tests.subscriptions.helpers import cancellation, link_in, order_form
@@ -35,6 +41,7 @@ SECRET_PATHS = (
     "/abo/email/",
     "/abo/bestellung/",
     "/abo/nicht-ich/",
+    "/abo/erklaerung/",
     "/newsletter/bestaetigen/",
     "/newsletter/abmelden/",
 )
@@ -299,3 +306,45 @@ def test_point_1_the_migration_takes_stored_links_out_and_unsent_mails_still_wor
     assert secret_of(path) != old_login
     client.post(path)
     assert "Angemeldet als Erika Mustermann" in client.get("/abo/").text
+
+
+def test_point_1_the_receipt_link_works_as_sent_and_nothing_at_rest_opens_it(
+    client, back_office, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/abo/kuendigen/", cancellation(identifier="erika@example.org"))
+    [receipt_mail] = [m for m in mailoutbox if "Eingangsbestätigung" in m.subject]
+    path = link_in(receipt_mail, "/abo/erklaerung/")
+    declaration = Declaration.objects.get()
+    stored = OutgoingMail.objects.get(purpose="declaration")
+    assert stored.links["receipt_url"]["kind"] == "receipt"
+    at_rest = everything_at_rest(back_office)
+
+    assert secret_of(path) not in at_rest
+    stranger = Client()
+    for found in set(FOUND_LINK.findall(at_rest)) | {f"/abo/erklaerung/{declaration.token}/"}:
+        assert stranger.get(found).status_code == 404, found
+    assert "Erika Mustermann" in stranger.get(path).text
+
+
+def test_point_1_receipt_links_sent_before_still_open_but_are_no_longer_stored(client):
+    """Migration 0015 keeps the hash of each token, so the link in the customer's mail works."""
+    migration = importlib.import_module("subscriptions.migrations.0015_receipt_links_not_stored")
+    declaration = Declaration.objects.create(
+        kind=Declaration.Kind.ORDINARY,
+        name="Erika Mustermann",
+        identifier="erika@example.org",
+        contract="alle",
+        email="erika@example.org",
+        submission="vorher-abgeschickt",
+    )
+    sent_before = declaration.token
+
+    with connection.cursor() as cursor:
+        cursor.execute(migration.HASH_TOKENS)
+
+    declaration.refresh_from_db()
+    assert declaration.token != sent_before
+    assert sent_before not in json.dumps(list(Declaration.objects.values()), default=str)
+    assert "Erika Mustermann" in client.get(f"/abo/erklaerung/{sent_before}/").text
+    assert client.get(f"/abo/erklaerung/{declaration.token}/").status_code == 404

@@ -90,7 +90,12 @@ def test_a_stored_receipt_pdf_is_served_while_all_slots_are_taken(client, declar
 def test_a_stored_receipt_pdf_is_handed_out_only_with_its_link(client, declaration):
     assert receipt_pdf(client, declaration).status_code == 200
 
-    for guess in ("geraten", declaration.token[:-1], declaration.pk, f"{declaration.pk:06d}"):
+    for guess in (
+        "geraten",
+        declaration.receipt_token[:-1],
+        declaration.pk,
+        f"{declaration.pk:06d}",
+    ):
         assert client.get(f"/abo/erklaerung/{guess}/pdf/").status_code == 404
     # Kept on the server's own disk, not among the files anyone may fetch.
     private = Path(storages["private"].location)
