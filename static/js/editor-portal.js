@@ -295,20 +295,22 @@ export function cleanPastedHtml(html) {
       last = previous
     }
   }
+  let empty = 0
   for (const block of doc.querySelectorAll("p, h1, h2, h3, h4, h5, h6")) {
     if (!block.textContent.trim() && !block.querySelector("img")) {
       block.remove()
-      breaks++
+      empty++
     }
   }
-  if (breaks) removed.push(breaks === 1 ? "eine Leerzeile am Ende" : `${breaks} Leerzeilen am Ende`)
+  if (breaks) removed.push(breaks === 1 ? "ein Zeilenumbruch am Absatzende" : `${breaks} Zeilenumbrüche am Absatzende`)
+  if (empty) removed.push(empty === 1 ? "ein leerer Absatz" : `${empty} leere Absätze`)
   return { html: doc.body.innerHTML, removed }
 }
 
 function showNotice(editor, removed) {
   const container = editor.view.dom.closest(".prose-editor")
   if (!container) return
-  let notice = container.parentElement.querySelector(".portal-paste-notice")
+  let notice = container.querySelector(".portal-paste-notice")
   if (!notice) {
     const text = crel("span", { className: "portal-paste-notice__text" })
     const close = crel("button", { type: "button", className: "portal-paste-notice__close", textContent: "Ausblenden" })
@@ -318,7 +320,7 @@ function showNotice(editor, removed) {
       notice.hidden = true
       editor.view.focus()
     })
-    container.before(notice)
+    container.prepend(notice)  // above the toolbar, in the editor's own column
   }
   notice.hidden = false
   notice.querySelector(".portal-paste-notice__text").textContent =
