@@ -2,8 +2,10 @@
 
 import re
 from html import unescape
+from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from articles.pictures import Image
 from portal.lib.images import SIZES
@@ -20,13 +22,14 @@ def body_image_ids(html):
     return {int(pk) for pk in ids if _IMAGE_ID.fullmatch(pk)}
 
 
-def embed_body_images(html):
+def embed_body_images(html, removed=None):
     """Turn the body's <img data-file="12"> into <picture> with that Image's renditions.
 
     Runs after sanitizing, on nh3's normalised output. Pictures that are not
     ours (no or an unknown data-file: pasted from elsewhere, or deleted) are
     removed, so readers never load from a third party; a figure left without
-    a picture goes with it.
+    a picture goes with it. ``removed`` (a list, if given) gets a German line
+    for each picture removed, naming where it came from.
     """
     ids = body_image_ids(html)
     images = Image.objects.in_bulk(ids) if ids else {}
@@ -36,6 +39,8 @@ def embed_body_images(html):
         number = attributes.get("data-file", "")
         image = images.get(int(number)) if _IMAGE_ID.fullmatch(number) else None
         if image is None:
+            if removed is not None:
+                removed.append(foreign_picture(unescape(attributes.get("src", ""))))
             return ""
         context = {
             "image": image,
@@ -59,3 +64,18 @@ def _figure_or_its_content(match):
     if "<picture>" in inner:
         return match.group(0)
     return re.sub(r"<figcaption>.*?</figcaption>", "", inner, flags=re.DOTALL)
+
+
+def foreign_picture(src):
+    """How the editor is told about a picture that is not from our library."""
+    if src.startswith("data:"):
+        return _("eingebettetes Bild (nicht aus der Bildbibliothek)")
+    host = urlsplit(src).hostname
+    if host:
+        return _("Bild von %(host)s (nicht aus der Bildbibliothek)") % {"host": host}
+    return _("Bild „%(src)s“ (nicht aus der Bildbibliothek)") % {"src": src[:80]}
+
+
+def removal_message(removed):
+    """One German sentence for the editor about what saving took out of the text."""
+    return _("Beim Speichern aus dem Text entfernt: %(items)s.") % {"items": "; ".join(removed)}

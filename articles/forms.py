@@ -113,6 +113,11 @@ class ArticleForm(forms.ModelForm):
                 **BODY_EDITOR["extensions"],
                 # "Durchsuchen..." in the picture dialog opens our picker.
                 "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_picker")},
+                # The link dialog searches our articles (articles/admin/link_search.py).
+                "Link": {
+                    **BODY_EDITOR["extensions"]["Link"],
+                    "searchUrl": reverse_lazy("admin:articles_article_link_search"),
+                },
             }
         },
     )

@@ -296,7 +296,11 @@ class Article(TagsInOrder, LinksInOrder, models.Model):
             self.slug = german_slugify(self.title) or "artikel"
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        self.body = embed_body_images(sanitize_html(self.body))
+        removed = []
+        self.body = embed_body_images(sanitize_html(self.body, removed), removed)
+        # What the editor is told after saving (ArticleAdmin.save_model). This
+        # runs twice on a form save (clean, then save); the second finds nothing.
+        self.body_removed = [*getattr(self, "body_removed", []), *removed]
 
     @property
     def title(self):

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from js_asset import static_lazy
 
 from portal.lib.csp import add_file_policy
 
@@ -204,6 +205,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "ozg" typed by one editor and "OZG" by another are the same Stichwort.
 TAGGIT_CASE_INSENSITIVE = True
+
+# The rich-text editor's portal extension ("PortalEditing" in portal.lib.text):
+# links completed as typed, our articles searchable in the link dialog, paste
+# clean-up that says what it removed, pictures only from the library. Its
+# module replaces the editor's Link and Figure; the body is sanitized by
+# portal.lib.text, so it adds nothing to django-prose-editor's allow-list.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/editor-portal.js")],
+        "extensions": {"PortalEditing": lambda config, shared_config: None},
+    }
+]
 
 # The cache: Redis, shared by all app processes, when REDIS_URL is set;
 # otherwise local memory per process. Reader pages and shared page fragments

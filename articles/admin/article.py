@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.i18n import JavaScriptCatalog
 
+from articles.admin.link_search import article_link_search
+from articles.body import removal_message
 from articles.forms import ArticleForm
 from articles.models import Article, ArticleLink
 from articles.paginators import CappedCountPaginator
@@ -112,6 +114,11 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
             path("jsi18n/", catalog, name="articles_article_jsi18n"),
             path("planung/", view(self.calendar_view), name="articles_article_calendar"),
             path(
+                "link-suche/",
+                view(lambda request: article_link_search(self, request)),
+                name="articles_article_link_search",
+            ),
+            path(
                 "<path:object_id>/vorschau/",
                 view(self.preview_view),
                 name="articles_article_preview",
@@ -144,6 +151,8 @@ class ArticleAdmin(NoncedMediaMixin, admin.ModelAdmin):
         if change:
             keep_original(obj)
         super().save_model(request, obj, form, change)
+        if obj.body_removed:  # pasted pictures from elsewhere, links into nowhere
+            self.message_user(request, removal_message(obj.body_removed), messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import nh3
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 # German readers expect "ueberarbeitet", not "uberarbeitet".
 _GERMAN_TRANSLITERATION = str.maketrans(
@@ -26,7 +27,7 @@ def german_slugify(value, max_length=200):
 # with data-file naming one of our Images; the model turns them into
 # <picture> with renditions after this step.
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockquote",
+    "p", "br", "h2", "h3", "strong", "em", "sup", "sub", "a", "ul", "ol", "li", "blockquote",
     "figure", "figcaption", "img",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "img": {"src", "alt", "data-file"}}
@@ -39,6 +40,9 @@ BODY_EDITOR = {
         "Heading": {"levels": [2, 3]},
         "Bold": True,
         "Italic": True,
+        # Footnote marks and formulas pasted from elsewhere ("Tempo.¹", "CO₂").
+        "Superscript": True,
+        "Subscript": True,
         # No autolink: it rewrote pasted links whose text looks like an address
         # ("hamburg.de" -> http://hamburg.de, dropping the real https://www. href).
         "Link": {
@@ -55,13 +59,20 @@ BODY_EDITOR = {
         "Figure": True,
         "Caption": True,
         "Image": True,
+        # Ours (static/js/editor-portal.js): links completed as the server does
+        # (normalise_href), a search for our articles, and paste that drops
+        # trailing breaks and foreign pictures and says so.
+        "PortalEditing": True,
     }
 }
 
 
 # The text tools without headings or pictures: short descriptions, and with
 # "Heading" the legal texts.
-TEXT_TOOLS = ("Bold", "Italic", "Link", "BulletList", "OrderedList", "ListItem", "HardBreak")
+TEXT_TOOLS = (
+    "Bold", "Italic", "Link", "BulletList", "OrderedList", "ListItem", "HardBreak",
+    "PortalEditing",
+)  # fmt: skip
 
 
 def editor_with(*tools):
@@ -69,24 +80,87 @@ def editor_with(*tools):
     return {"extensions": {name: BODY_EDITOR["extensions"][name] for name in tools}}
 
 
-def sanitize_html(html):
-    """Reduce HTML to the allow-list: no scripts, handlers, styles or foreign URLs."""
-    return nh3.clean(
+def sanitize_html(html, removed=None):
+    """Reduce HTML to the allow-list: no scripts, handlers, styles or foreign URLs.
+
+    Links are completed as the editor meant them (normalise_href); a link that
+    would lead nowhere loses its address, and ``removed`` (a list, if given)
+    gets a German line saying so. Line breaks at the end of a block and
+    empty paragraphs go: on the page they were only a gap.
+    """
+
+    def attribute_filter(tag, attribute, value):
+        if attribute == "title" and not value.strip():
+            return None  # the editor's link dialog writes title="" when Titel stays empty
+        if tag == "a" and attribute == "href":
+            href = normalise_href(value)
+            if href is None and removed is not None:
+                removed.append(_("Link auf „%(href)s“ (keine Adresse im Web)") % {"href": value})
+            return href
+        return value
+
+    html = nh3.clean(
         html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-        attribute_filter=_drop_empty_title,
-    ).strip()
+        attribute_filter=attribute_filter,
+    )
+    return drop_empty_lines(html).strip()
 
 
-def _drop_empty_title(tag, attribute, value):
-    """The editor's link dialog writes title="" when its Titel field stays empty."""
-    if attribute == "title" and not value.strip():
-        return None
-    return value
+# "www.it-planungsrat.de/bericht-2026", "bund.de", "bsi.bund.de:443/x": a host
+# name with a top-level domain, then a path, query or nothing.
+_BARE_HOST = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?(?::[0-9]{1,5})?(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_MAIL_ADDRESS = re.compile(r"^[^@\s/:]+@(?:[a-z0-9-]+\.)+[a-z]{2,63}$", re.IGNORECASE)
+# Where the back office lives: a link there helps no reader.
+ADMIN_PREFIX = "/admin/"
+
+
+def normalise_href(href):
+    """The address a link in rich text gets, or None where it would lead nowhere.
+
+    Typed without a scheme, "www.it-planungsrat.de/bericht-2026" is meant as
+    https://www.it-planungsrat.de/bericht-2026, not as a path relative to the
+    page (which in the back office pointed into the admin); "info@bund.de"
+    becomes a mailto: link. Addresses on our own site ("/artikel/...") and
+    anchors ("#teil-2") stay; other relative paths, and anything in the
+    admin, have no meaning on a reader's page. Schemes are nh3's business.
+    The editor does the same as it is typed (static/js/editor-portal.js).
+    """
+    href = href.strip()
+    if href.startswith("//"):
+        return "https:" + href
+    if _BARE_HOST.match(href):
+        return "https://" + href
+    if _MAIL_ADDRESS.match(href):
+        return "mailto:" + href
+    if _SCHEME.match(href) or href.startswith("#"):
+        return href
+    path = re.split(r"[?#]", href, maxsplit=1)[0]
+    if href.startswith("/") and not (path + "/").startswith(ADMIN_PREFIX):
+        return href
+    return None
+
+
+# Breaks closing a block ("Text<br><br></p>") and paragraphs with nothing in them.
+_TRAILING_BREAKS = re.compile(r"(?:\s*<br>)+\s*(</(?:p|li|h2|h3|blockquote|figcaption)>)")
+_LEADING_BREAKS = re.compile(r"(<(?:p|li|h2|h3|blockquote|figcaption)>)(?:\s*<br>)+\s*")
+_EMPTY_BLOCK = re.compile(r"<(p|h2|h3)>(?:\s|&nbsp;|\u00a0)*</\1>")
+
+
+def drop_empty_lines(html):
+    """Without breaks at the start or end of a block and without empty paragraphs."""
+    html = _TRAILING_BREAKS.sub(r"\1", html)
+    html = _LEADING_BREAKS.sub(r"\1", html)
+    html = _EMPTY_BLOCK.sub("", html)
+    return re.sub(r"^(?:\s*<br>)+|(?:<br>\s*)+$", "", html.strip())
 
 
 def plain_text(html):

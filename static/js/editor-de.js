@@ -26,6 +26,8 @@
     "figure": "Bild einfügen",
     "bold": "Fett",
     "italic": "Kursiv",
+    "superscript": "Hochgestellt",
+    "subscript": "Tiefgestellt",
     "insert link": "Link einfügen",
     "remove link": "Link entfernen",
     "undo": "Rückgängig",

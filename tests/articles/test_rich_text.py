@@ -42,6 +42,10 @@ XSS_PAYLOADS = [
     '"><script>alert(1)</script>',
     "<!--<img src=x onerror=alert(1)>-->",
     '<a href="https://ok.example" target="_blank">neues Fenster</a>',
+    # Superscript and subscript are allowed (issue 24, point 2), their attributes not.
+    '<sup onmouseover="alert(1)" style="color:red">1</sup>',
+    "<sub><script>alert(1)</script>2</sub>",
+    '<sup><a href="javascript:alert(1)">1</a></sup>',
 ]
 DANGER = re.compile(
     r"<script|<svg|<iframe|<object|<embed|<form|<meta|<base|<style|<math|<details|<video"

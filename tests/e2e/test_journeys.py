@@ -241,7 +241,7 @@ def insert_link(page, text, url):
     page.get_by_role("button", name="Link einfügen").click()
     dialog = page.locator("dialog[open]")
     dialog.get_by_label("URL").fill(url)
-    dialog.get_by_role("button", name="Aktualisieren").click()
+    dialog.get_by_role("button", name="Link einfügen").click()
     # To the end of the line, as a person would; the editor takes the new
     # cursor from the browser a moment later, and until then Enter would
     # replace the selected words (no person types that fast).

@@ -49,6 +49,10 @@ def test_long_slugs_are_cut_at_a_word():
         ),
         ("<blockquote>Zitat</blockquote>", "<blockquote>Zitat</blockquote>"),
         (
+            '<p>Tempo.<sup class="fn" onclick="x()">1</sup> CO<sub style="x">2</sub></p>',
+            "<p>Tempo.<sup>1</sup> CO<sub>2</sub></p>",
+        ),
+        (
             '<a href="https://www.bsi.bund.de/" title="">BSI</a>',
             '<a href="https://www.bsi.bund.de/" rel="noopener noreferrer">BSI</a>',
         ),
