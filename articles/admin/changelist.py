@@ -144,7 +144,8 @@ class ArticleColumns:
             link,
         )
 
-    @admin.display(description=_("Veröffentlichung"), ordering="publish_at")
+    # A soft hyphen: the sortable head may break "Veröffent-lichung" instead of widening the list.
+    @admin.display(description=_("Veröffent\u00adlichung"), ordering="publish_at")
     def publish_column(self, article):
         return _when(article.publish_at) if article.publish_at else "–"
 
