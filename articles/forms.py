@@ -3,10 +3,12 @@
 import csv
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.urls import reverse_lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_prose_editor.fields import ProseEditorFormField
@@ -99,6 +101,36 @@ class AuthorField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
+class CountedTextInput(forms.TextInput):
+    """A text input with "27 von 200 Zeichen" under it, kept current by js/char-count.js."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {})}
+        count_id = f"{attrs.get('id') or 'id_' + name}_count"
+        described = attrs.get("aria-describedby", "")
+        attrs["aria-describedby"] = f"{described} {count_id}".strip()
+        limit = self.attrs.get("maxlength", "")
+        html = super().render(name, value, attrs, renderer)
+        return format_html(
+            '<div class="char-counted">{}'
+            '<div class="char-count" id="{}" data-max="{}">{}</div></div>',
+            html,
+            count_id,
+            limit,
+            _("%(count)d von %(max)s Zeichen") % {"count": len(value or ""), "max": limit},
+        )
+
+
+class MinuteTimeWidget(AdminSplitDateTime):
+    """Date and time of publication to the minute: "10:30", and "Jetzt" sets no seconds
+    (js/publish-time.js)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[1].format = "%H:%M"
+        self.widgets[1].attrs["data-minutes"] = "1"
+
+
 class ArticleForm(forms.ModelForm):
     """The article form of the back office; ArticleAdmin sets ``user`` per request."""
 
@@ -124,7 +156,9 @@ class ArticleForm(forms.ModelForm):
 
     # The version the editor started from; a different one in the database
     # means someone saved meanwhile (see clean()).
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        label=gettext_lazy("Geladene Version"), widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = Article
@@ -133,13 +167,16 @@ class ArticleForm(forms.ModelForm):
         fields = [name for name in REVISED_FIELDS if name != "links"] + ["vendors"]
         field_classes = {"tags": OrderedTagField, "author": AuthorField}
         widgets = {
+            "headline": CountedTextInput(attrs={"class": "vTextField desk-headline-input"}),
+            "kicker": CountedTextInput(attrs={"class": "vTextField"}),
+            "publish_at": MinuteTimeWidget,
             "tags": OrderedTagWidget(
                 attrs={
                     "data-autocomplete-url": reverse_lazy("admin:autocomplete"),
                     "autocomplete": "off",
                     "size": 60,
                 }
-            )
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -176,6 +213,11 @@ class ArticleForm(forms.ModelForm):
                 code="not_allowed",
             )
         return status
+
+    def clean_publish_at(self):
+        """Publication times are to the minute, as the list and the calendar show them."""
+        moment = self.cleaned_data.get("publish_at")
+        return moment.replace(second=0, microsecond=0) if moment else moment
 
     def clean(self):
         cleaned = super().clean()

@@ -25,6 +25,11 @@ from articles.tags import Tag, TaggedArticle, TagsInOrder, tags_as_rows  # noqa:
 from portal.lib.text import german_slugify, sanitize_html
 
 
+def this_minute():
+    """Now, to the minute: publication times have no seconds (the editor's time field has none)."""
+    return timezone.now().replace(second=0, microsecond=0)
+
+
 class Section(models.Model):
     """A Bereich/Rubrik such as "Politik"; position orders the navigation."""
 
@@ -280,11 +285,22 @@ class Article(TagsInOrder, LinksInOrder, models.Model):
         """
         self.status = self.Status.PUBLISHED
         if self.publish_at is None:
-            self.publish_at = timezone.now()
+            self.publish_at = this_minute()
+
+    def publish_now(self):
+        """Make the article visible at once, even one scheduled for later."""
+        if self.publish_at is not None and self.publish_at > timezone.now():
+            self.publish_at = this_minute()
+        self.publish()
 
     def unpublish(self):
         """Take the article off the site; its text and date stay for a later return."""
         self.status = self.Status.UNPUBLISHED
+
+    @property
+    def is_scheduled(self):
+        """Published with a time still to come: readers see it from then on ("Geplant")."""
+        return self.status == self.Status.PUBLISHED and not self.is_visible
 
     def fill_derived_fields(self):
         """Slug, publish time and the sanitized body follow from what the editor gave.
@@ -295,7 +311,7 @@ class Article(TagsInOrder, LinksInOrder, models.Model):
         if not self.slug:
             self.slug = german_slugify(self.title) or "artikel"
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
-            self.publish_at = timezone.now()
+            self.publish_at = this_minute()
         removed = []
         self.body = embed_body_images(sanitize_html(self.body, removed), removed)
         # What the editor is told after saving (ArticleAdmin.save_model). This

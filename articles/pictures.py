@@ -30,8 +30,8 @@ class Image(models.Model):
             "das Bild unter einem zufälligen Namen."
         ),
     )
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
+    width = models.PositiveIntegerField(_("Breite"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("Höhe"), editable=False, default=0)
     alt_text = models.CharField(
         _("Alternativtext"),
         max_length=250,

@@ -47,6 +47,7 @@ def main():
         ("changelist", "/admin/articles/article/"),
         ("changelist page 50", "/admin/articles/article/?p=50"),
         ("filter status=Entwurf", "/admin/articles/article/?status__exact=draft"),
+        ("filter status=Geplant", "/admin/articles/article/?status=scheduled"),
         ("filter section", f"/admin/articles/article/?section__id__exact={section.pk}"),
         ("filter status+section", f"/admin/articles/article/?status__exact=review&section__id__exact={section.pk}"),
         ("filter featured", "/admin/articles/article/?featured__exact=1"),

@@ -34,7 +34,19 @@
     "redo": "Wiederholen",
   };
 
+  // The block-type menu lists its choices as sample text ("Paragraph",
+  // "Heading 2") that no catalogue reaches.
+  const samples = {
+    "Paragraph": "Absatz",
+    "Heading 2": "Zwischenüberschrift",
+    "Heading 3": "Unterüberschrift",
+  };
+
   function translate(root) {
+    root.querySelectorAll("p, h2, h3").forEach((element) => {
+      const german = samples[element.textContent];
+      if (german && !element.closest('[contenteditable="true"]')) element.textContent = german;
+    });
     root.querySelectorAll("[title]").forEach((element) => {
       const german = titles[element.getAttribute("title")];
       if (german) {
