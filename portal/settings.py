@@ -392,6 +392,15 @@ if PORTAL_WITHDRAWAL_RETURN_COSTS not in ("publisher", "subscriber"):
 RETENTION_UNCONFIRMED_SIGNUP_DAYS = envint("PORTAL_RETENTION_UNCONFIRMED_SIGNUP_DAYS", 30)
 RETENTION_CONSENT_IP_YEARS = envint("PORTAL_RETENTION_CONSENT_IP_YEARS", 3)
 RETENTION_MAIL_BODY_DAYS = envint("PORTAL_RETENTION_MAIL_BODY_DAYS", 90)
+# Who looked at subscriber data (subscriptions.AccessLog): two years, long enough
+# to answer a subscriber's question or trace a misuse found late. The database
+# trigger refuses a purge with less than a year (AccessLog.ACCESS_LOG_MIN_DAYS).
+RETENTION_ACCESS_LOG_DAYS = envint("PORTAL_RETENTION_ACCESS_LOG_DAYS", 730)
+if RETENTION_ACCESS_LOG_DAYS < 365:
+    raise ImproperlyConfigured(
+        "PORTAL_RETENTION_ACCESS_LOG_DAYS must be at least 365 (the database refuses less), "
+        f"not {RETENTION_ACCESS_LOG_DAYS}"
+    )
 
 # The back office's second factor (portal.sites): required for superusers and
 # for everyone who may see subscriber data; with this set, for all staff.

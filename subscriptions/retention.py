@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from portal.lib import tasks
 from portal.lib.tasks import task
-from subscriptions.models import NewsletterConsent, OutgoingMail
+from subscriptions.models import AccessLog, NewsletterConsent, OutgoingMail
 
 # What a mail's body says once its period is over; the envelope stays.
 BODY_PURGED = "[Inhalt nach Ablauf der Aufbewahrungsfrist gelöscht]"
@@ -54,6 +54,11 @@ def rules(now):
             "(Empfänger, Betreff, Datum bleiben)",
             sent_bodies | given_up,
             lambda qs: qs.update(body_text=BODY_PURGED, body_html="", headers={}),
+        ),
+        (
+            "Einträge im Zugriffsprotokoll gelöscht",
+            AccessLog.objects.filter(at__lt=now - settings.RETENTION_ACCESS_LOG_DAYS * days),
+            lambda qs: AccessLog.purge(qs, settings.RETENTION_ACCESS_LOG_DAYS),
         ),
     ]
 

@@ -1,4 +1,5 @@
-"""What the subscription service may do: the only group that sees subscriber data."""
+"""What the subscription service may do (the only group that sees subscriber data), and who
+reads the log of its looks."""
 
 ROLES = {
     # Declarations are never added or deleted by hand; "change" is matching them.
@@ -18,5 +19,11 @@ ROLES = {
         "subscriptions.view_order",
         "subscriptions.view_addresschange",
         "subscriptions.change_addresschange",
+        # Art. 15 DSGVO: a request by post is answered with the subscriber's own export.
+        "subscriptions.disclose_subscriber",
     ],
+    # Who looked at subscriber data (AccessLog): read by the Chefredaktion and
+    # by data protection, never by the staff it records.
+    "Chefredaktion": ["subscriptions.view_accesslog"],
+    "Datenschutz": ["subscriptions.view_accesslog"],
 }

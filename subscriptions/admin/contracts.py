@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from subscriptions import orders
-from subscriptions.admin import export
+from subscriptions.admin import disclosure, export
+from subscriptions.admin.access import LogsViews
 from subscriptions.contracts import delivered_q, running_q
 from subscriptions.models import AddressChange, Effect, Plan, Subscriber, Subscription
 
@@ -65,7 +66,7 @@ class AddressChangeInline(admin.TabularInline):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(LogsViews, admin.ModelAdmin):
     list_display = ["customer_number", "name", "organisation", "email", "postcode", "city"]
     search_fields = ["customer_number", "name", "organisation", "email", "=postcode"]
     readonly_fields = ["customer_number", "created_at"]
@@ -81,6 +82,20 @@ class SubscriberAdmin(admin.ModelAdmin):
     ]
     inlines = [SubscriptionInline, AddressChangeInline]
     show_full_result_count = False
+    change_form_template = "admin/subscriptions/subscriber/change_form.html"
+
+    def get_urls(self):
+        page = self.admin_site.admin_view(disclosure.disclosure_page)
+        json = self.admin_site.admin_view(disclosure.disclosure_json)
+        return [
+            path("<int:pk>/datenauskunft/", page, name="subscriptions_subscriber_disclosure"),
+            path(
+                "<int:pk>/datenauskunft.json",
+                json,
+                name="subscriptions_subscriber_disclosure_json",
+            ),
+            *super().get_urls(),
+        ]
 
 
 class RunningFilter(admin.SimpleListFilter):
@@ -158,7 +173,7 @@ class DisputedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(LogsViews, admin.ModelAdmin):
     list_display = [
         "subscriber",
         "plan",

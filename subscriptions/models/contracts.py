@@ -133,6 +133,7 @@ class Subscriber(models.Model):
         verbose_name = _("Abonnent")
         verbose_name_plural = _("Abonnenten")
         indexes = [models.Index(fields=["name"], name="subscriber_name_idx")]
+        permissions = [("disclose_subscriber", _("Datenauskunft erteilen (Art. 15 DSGVO)"))]
 
     def __str__(self):
         return f"{self.name} ({self.customer_number})"
