@@ -7,6 +7,7 @@ staff member. The log is shown read-only to whoever holds view_accesslog
 a superuser, and the database refuses it anyway (migration 0013).
 """
 
+from django.apps import apps
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,12 +35,12 @@ class LogsViews:
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["when", "user", "action", "label", "rows", "ip"]
-    list_filter = ["action", "model"]
+    list_display = ["when", "user", "action", "kind", "label", "rows"]
+    list_filter = ["action"]
     list_select_related = ["user"]
     search_fields = ["label", "=object_pk", "user__username", "user__last_name"]
     date_hierarchy = "at"
-    fields = ["when", "user", "action", "model", "object_pk", "label", "rows", "ip"]
+    fields = ["when", "user", "action", "kind", "object_pk", "label", "rows", "ip"]
     readonly_fields = fields
     show_full_result_count = False
 
@@ -50,3 +51,10 @@ class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("Zeitpunkt"), ordering="at")
     def when(self, obj):
         return timezone.localtime(obj.at).strftime("%d.%m.%Y %H:%M:%S")
+
+    @admin.display(description=_("Datenart"), ordering="model")
+    def kind(self, obj):
+        try:
+            return apps.get_model(obj.model)._meta.verbose_name
+        except (LookupError, ValueError):
+            return obj.model or "–"
