@@ -418,6 +418,15 @@ RETENTION_DECLARATION_YEARS = envint("PORTAL_RETENTION_DECLARATION_YEARS", 6)
 # publisher (subscriptions/privacy.py): the data-protection officer where there is one,
 # e.g. "Datenschutzbeauftragte: Erika Muster, datenschutz@verlag.example".
 PRIVACY_CONTACT = os.getenv("PORTAL_PRIVACY_CONTACT", "")
+# Who looked at subscriber data (subscriptions.AccessLog): two years, long enough
+# to answer a subscriber's question or trace a misuse found late. The database
+# trigger refuses a purge with less than a year (AccessLog.ACCESS_LOG_MIN_DAYS).
+RETENTION_ACCESS_LOG_DAYS = envint("PORTAL_RETENTION_ACCESS_LOG_DAYS", 730)
+if RETENTION_ACCESS_LOG_DAYS < 365:
+    raise ImproperlyConfigured(
+        "PORTAL_RETENTION_ACCESS_LOG_DAYS must be at least 365 (the database refuses less), "
+        f"not {RETENTION_ACCESS_LOG_DAYS}"
+    )
 
 # The back office's second factor (portal.sites): required for superusers and
 # for everyone who may see subscriber data; with this set, for all staff.

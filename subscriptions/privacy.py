@@ -85,6 +85,13 @@ def periods():
         ),
         Period(
             _(
+                "Protokoll, welche Mitarbeiterin oder welcher Mitarbeiter Ihre Abonnentendaten "
+                "angesehen oder exportiert hat"
+            ),
+            days(settings.RETENTION_ACCESS_LOG_DAYS),
+        ),
+        Period(
+            _(
                 "Zähler gegen massenhaftes Absenden von Formularen und Anmeldeversuchen "
                 "(IP-Adresse und E-Mail-Adresse nur als verschlüsselter Schlüssel)"
             ),

@@ -25,6 +25,7 @@ from subscriptions import erasure
 from subscriptions.models import (
     ANONYMISED_DECLARATION,
     ERASED_EMAIL_DOMAIN,
+    AccessLog,
     Declaration,
     Effect,
     NewsletterConsent,
@@ -142,6 +143,11 @@ def rules(now):
             "Kündigungen und Widerrufe anonymisiert (Aufbewahrungsfrist der Handelsbriefe vorbei)",
             declarations_over,
             erasure.anonymise_declarations,
+        ),
+        (
+            "Einträge im Zugriffsprotokoll gelöscht",
+            AccessLog.objects.filter(at__lt=now - settings.RETENTION_ACCESS_LOG_DAYS * days),
+            lambda qs: AccessLog.purge(qs, settings.RETENTION_ACCESS_LOG_DAYS),
         ),
     ]
 

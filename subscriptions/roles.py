@@ -1,4 +1,5 @@
-"""What the subscription service may do: the groups that see subscriber data."""
+"""What the subscription service may do: the groups that see subscriber data, and who
+reads the log of their looks."""
 
 ROLES = {
     # Declarations are never added or deleted by hand; "change" is matching them.
@@ -18,6 +19,8 @@ ROLES = {
         "subscriptions.view_order",
         "subscriptions.view_addresschange",
         "subscriptions.change_addresschange",
+        # Art. 15 DSGVO: a request by post is answered with the subscriber's own export.
+        "subscriptions.disclose_subscriber",
     ],
     # Whoever answers requests under Art. 15-21 GDPR: sees subscribers and
     # their records, and alone may erase one (Art. 17, subscriptions.erasure).
@@ -26,9 +29,14 @@ ROLES = {
     "Datenschutz": [
         "subscriptions.view_subscriber",
         "subscriptions.erase_subscriber",
+        "subscriptions.disclose_subscriber",
         "subscriptions.view_subscription",
         "subscriptions.view_order",
         "subscriptions.view_declaration",
         "subscriptions.view_outgoingmail",
+        # Who looked at subscriber data (AccessLog): read by data protection and
+        # the Chefredaktion, never by the staff it records.
+        "subscriptions.view_accesslog",
     ],
+    "Chefredaktion": ["subscriptions.view_accesslog"],
 }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from subscriptions.views import declarations, manage, newsletter, order
+from subscriptions.views import declarations, manage, my_data, newsletter, order
 
 app_name = "subscriptions"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("abo/anschrift/", manage.change_address, name="change-address"),
     path("abo/email/", manage.change_email, name="change-email"),
     path("abo/email/<str:secret>/", manage.confirm_email, name="confirm-email"),
+    path("abo/meine-daten/", my_data.my_data, name="my-data"),
+    path("abo/meine-daten.json", my_data.my_data_json, name="my-data-json"),
     path("abo/kuendigen/", declarations.cancel, name="cancel"),
     path("abo/widerrufen/", declarations.withdraw, name="withdraw"),
     path("abo/erklaerung/<str:token>/", declarations.receipt, name="receipt"),

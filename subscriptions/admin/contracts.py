@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from subscriptions import orders
-from subscriptions.admin import erasure, export
+from subscriptions.admin import disclosure, erasure, export
+from subscriptions.admin.access import LogsViews
 from subscriptions.contracts import delivered_q, running_q
 from subscriptions.models import AddressChange, Effect, Plan, Subscriber, Subscription
 
@@ -65,7 +66,7 @@ class AddressChangeInline(admin.TabularInline):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(LogsViews, admin.ModelAdmin):
     list_display = ["customer_number", "name", "organisation", "email", "postcode", "city"]
     search_fields = ["customer_number", "name", "organisation", "email", "=postcode"]
     readonly_fields = ["customer_number", "created_at"]
@@ -89,6 +90,21 @@ class SubscriberAdmin(admin.ModelAdmin):
         if obj is not None and obj.contact_erased_at is not None:
             return False
         return super().has_change_permission(request, obj)
+
+    change_form_template = "admin/subscriptions/subscriber/change_form.html"
+
+    def get_urls(self):
+        page = self.admin_site.admin_view(disclosure.disclosure_page)
+        json = self.admin_site.admin_view(disclosure.disclosure_json)
+        return [
+            path("<int:pk>/datenauskunft/", page, name="subscriptions_subscriber_disclosure"),
+            path(
+                "<int:pk>/datenauskunft.json",
+                json,
+                name="subscriptions_subscriber_disclosure_json",
+            ),
+            *super().get_urls(),
+        ]
 
 
 class RunningFilter(admin.SimpleListFilter):
@@ -166,7 +182,7 @@ class DisputedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(LogsViews, admin.ModelAdmin):
     list_display = [
         "subscriber",
         "plan",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from subscriptions import declarations
+from subscriptions.admin.access import LogsViews
 from subscriptions.admin.contracts import EffectInline
 from subscriptions.models import Declaration, Effect, Subscriber, Subscription
 
@@ -106,7 +107,7 @@ class DeclarationEffectInline(EffectInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(LogsViews, admin.ModelAdmin):
     list_display = [
         "received",
         "dispute_marker",

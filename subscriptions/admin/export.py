@@ -11,8 +11,9 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from portal.lib.spreadsheets import text_cell
+from subscriptions.admin.access import logged
 from subscriptions.contracts import delivered_q
-from subscriptions.models import Plan, Subscription
+from subscriptions.models import AccessLog, Plan, Subscription
 
 
 def print_addresses(request):
@@ -25,6 +26,14 @@ def print_addresses(request):
         )
         .select_related("subscriber", "plan")
         .order_by("subscriber__postcode", "subscriber__name", "pk")
+    )
+    # Logged before the first byte, so an aborted download is on record too.
+    logged(
+        request,
+        AccessLog.Action.CSV,
+        model="subscriptions.subscription",
+        label="Lieferanschriften Print",
+        rows=rows.count(),
     )
     response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     name = f"lieferanschriften-print-{timezone.localdate():%Y-%m-%d}.csv"

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from subscriptions import newsletter
+from subscriptions.admin.access import LogsViews, logged
 from subscriptions.admin.readonly import ReadOnlyMixin
-from subscriptions.models import NewsletterConsent, NewsletterIssue, OutgoingMail
+from subscriptions.models import AccessLog, NewsletterConsent, NewsletterIssue, OutgoingMail
 
 
 @admin.register(NewsletterConsent)
-class NewsletterConsentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class NewsletterConsentAdmin(LogsViews, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["email", "requested_at", "confirmed_at", "unsubscribed_at"]
     list_filter = [
         ("confirmed_at", admin.EmptyFieldListFilter),
@@ -48,6 +49,7 @@ class NewsletterConsentAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         consent = get_object_or_404(NewsletterConsent, pk=pk)
+        logged(request, AccessLog.Action.VIEW, consent)
         return TemplateResponse(
             request,
             "admin/subscriptions/newsletterconsent/proof.html",

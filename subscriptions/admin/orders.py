@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from subscriptions import orders
+from subscriptions.admin.access import LogsViews
 from subscriptions.admin.readonly import ReadOnlyMixin
 from subscriptions.models import AddressChange, Order, address_line
 
@@ -26,7 +27,7 @@ class ConfirmedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Order)
-class OrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class OrderAdmin(LogsViews, ReadOnlyMixin, admin.ModelAdmin):
     """Orders as typed: an unconfirmed one is not a customer and not a contract, only a record."""
 
     list_display = ["received", "email", "name", "plan", "confirmed_at"]
@@ -55,7 +56,7 @@ class OrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(AddressChange)
-class AddressChangeAdmin(admin.ModelAdmin):
+class AddressChangeAdmin(LogsViews, admin.ModelAdmin):
     """A confirmed order with another address than the customer's: staff take it over or not."""
 
     # The address on file is on the page of each request, beside this one.

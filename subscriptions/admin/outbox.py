@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from subscriptions import mail
+from subscriptions.admin.access import LogsViews
 from subscriptions.admin.readonly import ReadOnlyMixin
 from subscriptions.models import OutgoingMail
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class OutgoingMailAdmin(LogsViews, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "purpose",

@@ -1,5 +1,6 @@
 """The subscriptions app's models, one module per concern; all of them importable from here."""
 
+from subscriptions.models.access import AccessLog
 from subscriptions.models.account import LINK_LIFETIME, LinkToken
 from subscriptions.models.contracts import (
     ANONYMISED,
@@ -36,6 +37,7 @@ __all__ = [
     "LINK_LIFETIME",
     "ORDER_LINK_LIFETIME",
     "POSTCODE",
+    "AccessLog",
     "AddressChange",
     "Declaration",
     "Effect",

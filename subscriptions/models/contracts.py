@@ -148,6 +148,7 @@ class Subscriber(models.Model):
         indexes = [models.Index(fields=["name"], name="subscriber_name_idx")]
         permissions = [
             ("erase_subscriber", _("Kann personenbezogene Daten löschen (Art. 17 DSGVO)")),
+            ("disclose_subscriber", _("Datenauskunft erteilen (Art. 15 DSGVO)")),
         ]
 
     def __str__(self):

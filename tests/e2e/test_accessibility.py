@@ -252,6 +252,8 @@ def test_pages_reached_only_by_taking_a_step_meet_wcag_21_aa(page, site, mailout
     page.get_by_role("button", name="Bestätigungslink senden").click()
     assert page.get_by_text("Bitte gültige E-Mail-Adresse eingeben.", exact=True).is_visible()
     check("error-new-email")
+    page.get_by_role("link", name="Meine Daten ansehen").click()
+    check("my-data")
     page.goto("/abo/anmelden/ausgedacht/")
     check("link-invalid")
 

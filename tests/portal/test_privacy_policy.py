@@ -36,6 +36,7 @@ def test_point_7_the_retention_periods_are_those_of_the_settings(client, setting
     settings.RETENTION_UNCONFIRMED_SIGNUP_DAYS = 21
     settings.RETENTION_MAIL_BODY_DAYS = 60
     settings.RETENTION_CONSENT_IP_YEARS = 4
+    settings.RETENTION_ACCESS_LOG_DAYS = 1000
 
     html = privacy_page(client)
 
@@ -43,6 +44,7 @@ def test_point_7_the_retention_periods_are_those_of_the_settings(client, setting
     assert "<td>21 Tage</td>" in html
     assert "<td>60 Tage nach dem Versand</td>" in html
     assert "4 Jahre nach dem Ende der Einwilligung" in html
+    assert "<td>1000 Tage</td>" in html
 
 
 def test_point_7_without_a_mail_server_or_s3_no_recipient_is_named(client):
