@@ -707,6 +707,8 @@ def test_the_proof_of_consent_shows_wording_times_and_addresses(service):
     assert "Ja, ich möchte den Newsletter erhalten." in html
     assert "14.3.2026 09:26:53 Uhr, von IP-Adresse 203.0.113.7" in html
     assert "14.3.2026 09:31:02 Uhr, von IP-Adresse 198.51.100.23" in html
+    # Its layout comes from a file: the Content Security Policy blocks inline styles.
+    assert "<style" not in html and "css/proof" in html
 
 
 def test_the_newsroom_cannot_see_a_proof_of_consent(editor_client):
