@@ -64,9 +64,7 @@ def maxi(django_user_model):
 
 
 def here(client, article, tab, **extra):
-    return client.post(
-        f"/admin/articles/article/{article.pk}/anwesenheit/", {"tab": tab, **extra}
-    )
+    return client.post(f"/admin/articles/article/{article.pk}/anwesenheit/", {"tab": tab, **extra})
 
 
 def hours(moment):
@@ -76,9 +74,7 @@ def hours(moment):
 # Presence
 
 
-def test_point_7_an_editor_sees_who_else_has_the_article_open_and_since_when(
-    draft, anna, maxi
-):
+def test_point_7_an_editor_sees_who_else_has_the_article_open_and_since_when(draft, anna, maxi):
     annas, maxis = browser(anna), browser(maxi)
     assert here(maxis, draft, TAB_B).json() == {"text": ""}  # nobody else yet
     since = timezone.now()
@@ -103,9 +99,10 @@ def test_point_7_someone_not_heard_from_for_a_minute_is_no_longer_shown(draft, a
         )
 
     assert here(annas, draft, TAB_A).json() == {"text": ""}
-    assert "Auch geöffnet" not in annas.get(
-        f"/admin/articles/article/{draft.pk}/change/"
-    ).content.decode()
+    assert (
+        "Auch geöffnet"
+        not in annas.get(f"/admin/articles/article/{draft.pk}/change/").content.decode()
+    )
 
 
 def test_point_7_closing_the_tab_removes_the_note_at_once(draft, anna, maxi):
@@ -244,9 +241,7 @@ def test_point_7_the_same_field_changed_by_two_is_decided_by_the_choice(
     assert (draft.headline, draft.teaser) == (kept, "Maxis Vorspann")
 
 
-def test_point_7_the_conflict_is_headed_with_who_and_when_not_a_generic_error(
-    draft, anna, maxi
-):
+def test_point_7_the_conflict_is_headed_with_who_and_when_not_a_generic_error(draft, anna, maxi):
     annas, maxis = browser(anna), browser(maxi)
     annas_form, maxis_form = open_form(annas, draft), open_form(maxis, draft)
     save(maxis, draft, maxis_form, body="<p>Text von Maxi.</p>")
@@ -292,7 +287,9 @@ def test_point_7_restore_asks_first_and_shows_the_old_version(chief_browser, dra
     assert page.status_code == 200
     assert "Version 1 wiederherstellen?" in html
     assert '<h3 class="restore__headline">Digitalstrategie überarbeitet</h3>' in html
-    assert "Digitalstrategie <del>verworfen</del> <ins>überarbeitet</ins>" in html  # against today's
+    assert (
+        "Digitalstrategie <del>verworfen</del> <ins>überarbeitet</ins>" in html
+    )  # against today's
     assert re.search(r'<form method="post" class="restore__confirm">\s*<input type="hidden"', html)
     draft.refresh_from_db()
     assert draft.headline == "Digitalstrategie verworfen"  # a look changes nothing
