@@ -120,7 +120,8 @@ def settle(form, cleaned):
         mine["slug"] = theirs["slug"]
     published_meanwhile = current.status == Article.Status.PUBLISHED and not form.can_publish()
     stale = cleaned.get("loaded_version") != current.version
-    choices = _field_choices(_read(cleaned.get("loaded_fields")), current, theirs, mine, form.data)
+    base = _read(cleaned.get("loaded_fields"))
+    choices = _field_choices(base, stale, current, theirs, mine, form.data)
     unresolved = [choice for choice in choices if choice.choice is None]
     if not (stale or published_meanwhile or unresolved):
         _apply(form, cleaned, current, theirs, choices)
@@ -156,19 +157,18 @@ def settle(form, cleaned):
     )
 
 
-def _field_choices(base, current, theirs, mine, data):
+def _field_choices(base, stale, current, theirs, mine, data):
     """A FieldChoice for each field that differs between the stored article and the form.
 
     Without a fingerprint (a form from before it existed) nothing is known of
     who changed what: each differing field waits for a choice, unless nobody
     saved since the form was opened.
     """
-    if base is None or base.get("v") == current.version:
+    if (base is None and not stale) or (base is not None and base.get("v") == current.version):
         # Nobody saved since the form was opened: what differs is the editor's.
         base = {name: _digest(name, theirs[name]) for name in REVISED_FIELDS}
-        unknown = False
-    else:
-        unknown = not all(name in base for name in REVISED_FIELDS)
+    unknown = base is None or not all(name in base for name in REVISED_FIELDS)
+    base = base or {}
     differing = [
         name for name in REVISED_FIELDS if _normal(name, mine[name]) != _normal(name, theirs[name])
     ]

@@ -89,6 +89,7 @@ class ArticleAdmin(TwoEditorsAdmin, ArticleColumns, NoncedMediaMixin, admin.Mode
                     "body",
                     "slug",
                     "loaded_version",
+                    "loaded_fields",
                 ]  # fmt: skip
             },
         ),

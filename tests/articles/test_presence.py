@@ -166,7 +166,9 @@ def test_point_7_presence_needs_a_post_with_the_csrf_token(draft, maxi):
 
 def open_form(client, article):
     """What the opened form carries to its save: its version and each field's fingerprint."""
-    form = client.get(f"/admin/articles/article/{article.pk}/change/").context["adminform"].form
+    response = client.get(f"/admin/articles/article/{article.pk}/change/")
+    assert 'name="loaded_fields"' in response.content.decode()  # sent with the form
+    form = response.context["adminform"].form
     return {
         "loaded_version": str(form["loaded_version"].value()),
         "loaded_fields": form["loaded_fields"].value(),
