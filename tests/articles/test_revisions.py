@@ -204,4 +204,6 @@ def test_the_editor_lays_out_every_field_of_the_form():
     """The form's fields follow from REVISED_FIELDS; the admin's fieldsets place each one."""
     laid_out = flatten_fieldsets(ArticleAdmin.fieldsets)
 
-    assert sorted(laid_out) == sorted([*ArticleForm._meta.fields, "loaded_version"])
+    assert sorted(laid_out) == sorted(
+        [*ArticleForm._meta.fields, "loaded_version", "loaded_fields"]
+    )
