@@ -15,8 +15,9 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.forms import TagField, TagWidget
 
+from articles.conflicts import fingerprint, settle
 from articles.models import Article, Image, Tag
-from articles.revisions import REVISED_FIELDS, find_conflict
+from articles.revisions import REVISED_FIELDS
 from portal.lib.images import normalise_upload, validate_image_upload
 from portal.lib.text import BODY_EDITOR
 
@@ -159,6 +160,10 @@ class ArticleForm(forms.ModelForm):
     loaded_version = forms.IntegerField(
         label=gettext_lazy("Geladene Version"), widget=forms.HiddenInput, required=False
     )
+    # Each field as it was then, so a conflict shows who changed what (articles.conflicts).
+    loaded_fields = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Not a change of the article: the revision's note lists what was changed.
+    loaded_fields.has_changed = lambda initial, data: False
 
     class Meta:
         model = Article
@@ -187,6 +192,7 @@ class ArticleForm(forms.ModelForm):
             self.fields["author"].queryset = editorial_staff(self.instance.author_id, writer)
         if self.instance.pk:
             self.initial["loaded_version"] = self.instance.version
+            self.initial["loaded_fields"] = fingerprint(self.instance)
             # In the editor's order, which taggit would sort away (see OrderedTagWidget).
             self.initial["tags"] = self.instance.ordered_tags
         if "status" in self.fields and not self.can_publish():
@@ -226,39 +232,9 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
     def check_for_conflict(self, cleaned):
-        """Refuse to overwrite a version saved after this form was opened.
-
-        The editor keeps their text in the form, sees what the other change
-        was, and saving once more then replaces it knowingly.
-        """
-        self.conflict = find_conflict(
-            self.instance, cleaned, self.posted_links(), self.can_publish()
-        )
-        if self.conflict is None:
-            return
-        if self.conflict.published_meanwhile:
-            raise forms.ValidationError(
-                _(
-                    "Dieser Artikel wurde inzwischen veröffentlicht. Änderungen an "
-                    "veröffentlichten Artikeln nimmt die Chefredaktion vor; Ihre Fassung ist "
-                    "nicht gespeichert, steht aber weiter im Formular. Unten sehen Sie, "
-                    "was sie von der veröffentlichten unterscheidet."
-                ),
-                code="published_meanwhile",
-            )
-        # The next save is a deliberate one, over what the editor has now seen.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("loaded_version")] = self.conflict.version
-        raise forms.ValidationError(
-            _(
-                "Dieser Artikel wurde gespeichert, während Sie ihn bearbeitet haben "
-                "(jetzt Version %(version)d). Ihre Änderungen sind noch nicht gespeichert "
-                "und stehen weiter im Formular. Unten sehen Sie, was sich unterscheidet; "
-                "wenn Sie erneut speichern, ersetzt Ihre Fassung die andere."
-            )
-            % {"version": self.conflict.version},
-            code="conflict",
-        )
+        """Refuse to overwrite a version saved after this form was opened: the editor
+        keeps their text, sees each field that differs, and chooses per field."""
+        settle(self, cleaned)
 
     def posted_links(self):
         """The further-information links as posted with this form (the inline's rows)."""

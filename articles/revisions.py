@@ -1,13 +1,14 @@
 """Revisions of an article: what one keeps, how an earlier one comes back, how two differ."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.diff import changed_fields, readable
-from articles.models import Article, Revision
+from articles.models import Article
 
 # What a revision keeps of an article: the one list that snapshots, restoring,
 # the conflict check, the article form and the diffs are made from. Diffs show
@@ -47,6 +48,15 @@ def _plain(value):
     return value
 
 
+def moment(value):
+    """ "8.12.2026, 14:05:31 Uhr" in Berlin time: how revision times are written."""
+    local = timezone.localtime(value)
+    return _("%(date)s, %(time)s Uhr") % {
+        "date": date_format(local, "j.n.Y"),
+        "time": date_format(local, "H:i:s"),
+    }
+
+
 def keep_original(article):
     """Before the first change to an article that has no revisions yet (imported,
     generated, or older than revisions), keep its stored state as version 1."""
@@ -82,7 +92,10 @@ def restore(article, revision, user=None):
     article.set_tags(data["tags"])
     article.set_links(data["links"])
     return save_revision(
-        article, user, _("Wiederhergestellt aus Version %(number)d") % {"number": revision.number}
+        article,
+        user,
+        _("Wiederhergestellt aus Version %(number)d vom %(when)s")
+        % {"number": revision.number, "when": moment(revision.created_at)},
     )
 
 
@@ -107,50 +120,3 @@ def _label(name):
 def compare(old, new):
     """Rows (label, diff) for the fields two snapshots differ in, for the history and conflicts."""
     return changed_fields(readable(old), readable(new), diff_labels())
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Why an article form may not be saved as it is: someone saved or published meanwhile."""
-
-    version: int  # the article's version now
-    published_meanwhile: bool  # and this editor may not change it any more
-    revision: Revision | None  # the last save, with its user
-    diff: list  # rows (label, diff) from the stored version to the form's
-
-
-def find_conflict(article, cleaned, posted_links, may_publish):
-    """What stands against saving a form's data over ``article``; None if nothing does.
-
-    The row stays locked until this save ends (the admin runs it in a
-    transaction), so nobody can slip in between check and save.
-    """
-    current = Article.objects.select_for_update().get(pk=article.pk)
-    published_meanwhile = current.status == Article.Status.PUBLISHED and not may_publish
-    if cleaned.get("loaded_version") == current.version and not published_meanwhile:
-        return None
-    theirs = snapshot(current)
-    return Conflict(
-        version=current.version,
-        published_meanwhile=published_meanwhile,
-        revision=current.revisions.select_related("user").first(),
-        diff=compare(theirs, _posted_snapshot(theirs, cleaned, posted_links)),
-    )
-
-
-def _posted_snapshot(stored, cleaned, posted_links):
-    """The snapshot that saving the form's data would make."""
-    posted = dict(stored)
-    for name in REVISED_FIELDS:
-        if name == "tags":
-            posted[name] = list(cleaned.get("tags") or [])
-        elif name == "links":
-            posted[name] = posted_links
-        else:
-            field = Article._meta.get_field(name)
-            if field.many_to_one or isinstance(field, models.DateTimeField):
-                # A choice or time the form refused counts as none ...
-                posted[name] = _plain(cleaned.get(name))
-            elif name in cleaned:  # ... a refused text as unchanged.
-                posted[name] = cleaned[name]
-    return posted

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from ads import counting
+from articles import presence
 from portal.lib import pagecache, ratelimit
 from portal.lib.roles import declared_roles
 from portal.sites import needs_second_factor
@@ -61,6 +62,7 @@ def no_rate_counts_left_over(request):
         request.getfixturevalue("transactional_db")
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {ratelimit.TABLE}")  # noqa: S608 - a constant
+            cursor.execute(f"TRUNCATE {presence.TABLE}")  # noqa: S608 - a constant
 
 
 def make_staff(django_user_model, username, group):

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,12 +20,14 @@ from django.views.i18n import JavaScriptCatalog
 
 from articles.admin.changelist import ArticleChangeList, ArticleColumns, StatusFilter
 from articles.admin.link_search import article_link_search
+from articles.admin.presence import TwoEditorsAdmin
 from articles.body import removal_message
+from articles.conflicts import stored_link_rows
 from articles.forms import ArticleForm
 from articles.models import Article, ArticleLink
 from articles.paginators import CappedCountPaginator
 from articles.planning import PlanningCalendar
-from articles.revisions import compare, keep_original, restore, save_revision
+from articles.revisions import compare, keep_original, save_revision
 from articles.search import build_query, spelled_out
 from articles.views.article import preview_token, render_preview
 from portal.lib.csp import NoncedMediaMixin
@@ -40,7 +42,7 @@ class ArticleLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
+class ArticleAdmin(TwoEditorsAdmin, ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
     form = ArticleForm
     # Fits 1280 px: kicker and picture go with the headline, the kind with the
     # section, the link to the site with the status (articles.admin.changelist).
@@ -87,6 +89,7 @@ class ArticleAdmin(ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
                     "body",
                     "slug",
                     "loaded_version",
+                    "loaded_fields",
                 ]  # fmt: skip
             },
         ),
@@ -110,6 +113,7 @@ class ArticleAdmin(ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
                 "js/editor-de.js",
                 "js/tag-autocomplete.js",
                 "js/article-form.js",
+                "js/presence.js",
             ],
         )
 
@@ -151,6 +155,8 @@ class ArticleAdmin(ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if request.method == "POST" and obj is not None and obj.pk and inline.model is ArticleLink:
             kwargs["data"] = rebase_stale_link_rows(kwargs["data"], obj, prefix)
+            if getattr(obj, "keep_stored_links", False):  # a conflict settled for theirs
+                kwargs["data"] = stored_link_rows(kwargs["data"], obj, prefix)
         return kwargs
 
     def save_model(self, request, obj, form, change):
@@ -262,28 +268,6 @@ class ArticleAdmin(ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
             "can_restore": self.may_edit(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
-
-    def restore_view(self, request, object_id, number):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        with transaction.atomic():
-            # Locked and read afresh: a take-back or save that just committed
-            # must not be undone by restoring from a stale copy.
-            article = Article.objects.select_for_update().filter(pk=_int(object_id)).first()
-            if article is None:
-                raise Http404
-            if not self.may_edit(request, article):
-                raise PermissionDenied
-            revision = get_object_or_404(article.revisions, number=number)
-            new = restore(article, revision, request.user)
-        self.log_change(request, article, [{"changed": {"fields": [str(new)]}}])
-        self.message_user(
-            request,
-            _("Version %(old)d wiederhergestellt; gespeichert als Version %(new)d.")
-            % {"old": revision.number, "new": new.number},
-            messages.SUCCESS,
-        )
-        return redirect("admin:articles_article_change", article.pk)
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("body", "search_vector")

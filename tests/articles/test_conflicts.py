@@ -54,11 +54,13 @@ def test_the_second_save_is_stopped_and_keeps_the_text(two_editors, draft):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "wurde gespeichert, während Sie ihn bearbeitet haben" in html
+    assert "Dieser Artikel wurde inzwischen von ben geändert (" in html
+    assert "Bitte korrigieren Sie" not in html  # not Django's generic error note
     assert 'value="Annas Fassung"' in html  # her text is still in the form
     assert "Annas Vorspann" in html
-    assert "Zuletzt gespeichert von ben" in html
-    assert "<del>Bens</del> <ins>Annas</ins> Fassung" in html
+    conflict = response.context["adminform"].form.conflict
+    fields = {f.name: (f.theirs, f.mine) for f in conflict.fields}
+    assert fields["headline"] == ("Bens Fassung", "Annas Fassung")
     draft.refresh_from_db()
     assert draft.headline == "Bens Fassung"  # nothing silently overwritten
 

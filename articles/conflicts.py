@@ -1,0 +1,249 @@
+"""Two editors saved the same article: settled field by field, never by overwriting blindly.
+
+A form carries the version it was opened on (``loaded_version``) and a
+fingerprint of every revised field as it was then (``loaded_fields``). When a
+save finds a newer version, each field that differs between the stored
+article ("theirs") and the form ("mine") is shown with both values and a
+choice: "Meine übernehmen" or keep the other's. The fingerprint tells who
+changed what since the form was opened, which decides the preselected choice:
+a field only they changed keeps theirs, one only I changed takes mine, one
+both changed waits for the editor to choose. Saving again applies the choices.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext as _
+
+from articles.body import embed_body_images
+from articles.diff import as_text, readable, word_diff
+from articles.models import Article, Revision
+from articles.revisions import REVISED_FIELDS, _label, _plain, compare, moment, snapshot
+from portal.lib.text import sanitize_html
+
+MINE, THEIRS = "mine", "theirs"
+# Shown as one diff (struck: theirs, underlined: mine) rather than side by side.
+LONG_TEXTS = frozenset({"body"})
+
+
+def _normal(name, value):
+    """A field's value as compared: the body as saving would store it, times in UTC."""
+    if name == "body" and value:
+        return embed_body_images(sanitize_html(value))
+    if name == "publish_at" and value:
+        return datetime.fromisoformat(value).astimezone(UTC).isoformat()
+    return value
+
+
+def _digest(name, value):
+    encoded = json.dumps(_normal(name, value), sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def fingerprint(article):
+    """What ``loaded_fields`` carries: the version and a digest of each field as opened."""
+    data = snapshot(article)
+    return json.dumps(
+        {"v": article.version, **{name: _digest(name, data[name]) for name in REVISED_FIELDS}},
+        separators=(",", ":"),
+    )
+
+
+def _read(text):
+    try:
+        base = json.loads(text or "")
+    except ValueError:
+        return None
+    return base if isinstance(base, dict) else None
+
+
+@dataclass
+class FieldChoice:
+    """One field stored ("theirs") and in the form ("mine") differently, and what to keep."""
+
+    name: str
+    label: str
+    mine_changed: bool
+    theirs_changed: bool
+    theirs: str  # as text, for people
+    mine: str
+    diff: str  # theirs struck, mine underlined
+    choice: str | None  # MINE, THEIRS or None: not chosen yet
+
+    @property
+    def default(self):
+        if self.theirs_changed and not self.mine_changed:
+            return THEIRS
+        if self.mine_changed and not self.theirs_changed:
+            return MINE
+        return None
+
+    @property
+    def long(self):
+        return self.name in LONG_TEXTS
+
+
+@dataclass
+class Conflict:
+    """Why an article form was not saved: someone saved or published meanwhile."""
+
+    version: int  # the article's version now
+    published_meanwhile: bool  # and this editor may not change it any more
+    revision: Revision | None  # the last save, with its user
+    by: str  # who saved it, as the newsroom names them
+    at: str  # when, with seconds
+    fields: list = field(default_factory=list)  # FieldChoice, in the diffs' order
+    diff: list = field(default_factory=list)  # rows (label, diff) stored -> form
+    unresolved: bool = False  # the editor saved again without choosing for every field
+
+
+def settle(form, cleaned):
+    """Check a form's save against the stored article; apply the editor's choices.
+
+    Raises ValidationError (and leaves ``form.conflict`` set) when someone saved
+    meanwhile or a field both changed still waits for a choice. Otherwise
+    writes the kept values of the others into ``cleaned`` and returns.
+    The row stays locked until this save ends (the admin runs it in a
+    transaction), so nobody can slip in between check and save.
+    """
+    article = form.instance
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    # Saved over the version just read, whatever the form's copy said.
+    article.version = current.version
+    theirs = snapshot(current)
+    mine = posted_snapshot(theirs, cleaned, form.posted_links())
+    if not mine.get("slug"):  # left empty: the address stays (or follows the headline)
+        mine["slug"] = theirs["slug"]
+    published_meanwhile = current.status == Article.Status.PUBLISHED and not form.can_publish()
+    stale = cleaned.get("loaded_version") != current.version
+    base = _read(cleaned.get("loaded_fields"))
+    choices = _field_choices(base, stale, current, theirs, mine, form.data)
+    unresolved = [choice for choice in choices if choice.choice is None]
+    if not (stale or published_meanwhile or unresolved):
+        _apply(form, cleaned, current, theirs, choices)
+        return
+    revision = current.revisions.select_related("user").first()
+    form.conflict = Conflict(
+        version=current.version,
+        published_meanwhile=published_meanwhile,
+        revision=revision,
+        by=_who(revision, form.user),
+        at=moment(revision.created_at if revision else current.updated_at),
+        fields=choices,
+        diff=compare(theirs, mine),
+        unresolved=bool(unresolved) and not stale,
+    )
+    if published_meanwhile:
+        raise forms.ValidationError(
+            _(
+                "Dieser Artikel wurde inzwischen veröffentlicht. Änderungen an "
+                "veröffentlichten Artikeln nimmt die Chefredaktion vor; Ihre Fassung ist "
+                "nicht gespeichert, steht aber weiter im Formular. Unten sehen Sie, "
+                "was sie von der veröffentlichten unterscheidet."
+            ),
+            code="published_meanwhile",
+        )
+    # The next save settles against this version; the fingerprint stays the
+    # one of the version first opened, so who changed what stays known.
+    form.data = form.data.copy()
+    form.data[form.add_prefix("loaded_version")] = current.version
+    raise forms.ValidationError(
+        _("Nicht gespeichert: Bitte oben für jedes Feld wählen, welche Fassung gilt."),
+        code="conflict",
+    )
+
+
+def _field_choices(base, stale, current, theirs, mine, data):
+    """A FieldChoice for each field that differs between the stored article and the form.
+
+    Without a fingerprint (a form from before it existed) nothing is known of
+    who changed what: each differing field waits for a choice, unless nobody
+    saved since the form was opened.
+    """
+    if (base is None and not stale) or (base is not None and base.get("v") == current.version):
+        # Nobody saved since the form was opened: what differs is the editor's.
+        base = {name: _digest(name, theirs[name]) for name in REVISED_FIELDS}
+    unknown = base is None or not all(name in base for name in REVISED_FIELDS)
+    base = base or {}
+    differing = [
+        name for name in REVISED_FIELDS if _normal(name, mine[name]) != _normal(name, theirs[name])
+    ]
+    if not differing:
+        return []
+    shown_theirs, shown_mine = readable(theirs), readable(mine)
+    choices = []
+    for name in differing:
+        posted = data.get(f"keep-{name}")
+        choice = FieldChoice(
+            name=name,
+            label=str(_label(name)),
+            mine_changed=unknown or _digest(name, mine[name]) != base.get(name),
+            theirs_changed=unknown or _digest(name, theirs[name]) != base.get(name),
+            theirs=as_text(shown_theirs.get(name)),
+            mine=as_text(shown_mine.get(name)),
+            diff=word_diff(shown_theirs.get(name), shown_mine.get(name)),
+            choice=None,
+        )
+        choice.choice = posted if posted in (MINE, THEIRS) else choice.default
+        choices.append(choice)
+    return choices
+
+
+def _apply(form, cleaned, current, theirs, choices):
+    """Where the other's value is kept, the form's gives way to it."""
+    for choice in choices:
+        if choice.choice != THEIRS:
+            continue
+        if choice.name == "tags":
+            cleaned["tags"] = list(theirs["tags"])
+        elif choice.name == "links":
+            # The inline's rows are replaced by the stored ones (ArticleAdmin.get_formset_kwargs).
+            form.instance.keep_stored_links = True
+        else:
+            cleaned[choice.name] = getattr(current, choice.name)
+
+
+def _who(revision, user):
+    if revision is None or revision.user is None:
+        return _("jemand anderem")
+    if user is not None and revision.user_id == user.pk:
+        return _("Ihnen selbst (in einem anderen Fenster)")
+    return revision.user.get_full_name() or revision.user.get_username()
+
+
+def stored_link_rows(data, article, prefix):
+    """The inline's POST data with the article's stored links: saving changes none of them."""
+    rows = list(article.links.order_by("position", "id"))
+    kept = data.copy()
+    for key in [k for k in kept if k.startswith(f"{prefix}-") and k[len(prefix) + 1].isdigit()]:
+        del kept[key]
+    for n, link in enumerate(rows):
+        kept[f"{prefix}-{n}-id"] = str(link.pk)
+        kept[f"{prefix}-{n}-article"] = str(article.pk)
+        kept[f"{prefix}-{n}-label"] = link.label
+        kept[f"{prefix}-{n}-url"] = link.url
+        kept[f"{prefix}-{n}-position"] = str(link.position)
+    kept[f"{prefix}-TOTAL_FORMS"] = kept[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+    return kept
+
+
+def posted_snapshot(stored, cleaned, posted_links):
+    """The snapshot that saving the form's data would make."""
+    posted = dict(stored)
+    for name in REVISED_FIELDS:
+        if name == "tags":
+            posted[name] = list(cleaned.get("tags") or [])
+        elif name == "links":
+            posted[name] = posted_links
+        else:
+            model_field = Article._meta.get_field(name)
+            if model_field.many_to_one or isinstance(model_field, models.DateTimeField):
+                # A choice or time the form refused counts as none ...
+                posted[name] = _plain(cleaned.get(name))
+            elif name in cleaned:  # ... a refused text as unchanged.
+                posted[name] = cleaned[name]
+    return posted
