@@ -20,6 +20,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from articles.admin.changelist import ArticleChangeList, ArticleColumns, StatusFilter
 from articles.admin.link_search import article_link_search
+from articles.admin.writing import WritingToolsAdmin
 from articles.body import removal_message
 from articles.forms import ArticleForm
 from articles.models import Article, ArticleLink
@@ -40,7 +41,7 @@ class ArticleLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleColumns, WritingToolsAdmin, NoncedMediaMixin, admin.ModelAdmin):
     form = ArticleForm
     # Fits 1280 px: kicker and picture go with the headline, the kind with the
     # section, the link to the site with the status (articles.admin.changelist).

@@ -177,6 +177,8 @@ def test_a_revision_keeps_the_keys_older_revisions_have(politik):
     assert set(revision.data) == {
         "section", "kind", "kicker", "headline", "slug", "teaser", "body", "byline",
         "author", "lead_image", "featured", "status", "publish_at", "tags", "links",
+        # Issue 24, point 8; revisions kept before them restore without them.
+        "seo_title", "seo_description", "social_image",
     }  # fmt: skip
 
 
@@ -195,6 +197,9 @@ def test_diffs_name_the_fields_as_the_model_does():
         ("status", "Status"),
         ("publish_at", "Veröffentlichung"),
         ("featured", "Aufmacher"),
+        ("seo_title", "SEO-Titel"),
+        ("seo_description", "SEO-Beschreibung"),
+        ("social_image", "Bild für soziale Netzwerke"),
     ]
 
 
