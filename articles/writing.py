@@ -50,7 +50,8 @@ def for_readers(html):
     """The stored body as the article page shows it: videos behind consent, tables that
     scroll sideways inside their own frame on a phone instead of widening the page."""
     html = _VIDEO.sub(lambda match: _video(match, "articles/includes/video_consent.html"), html)
-    html = _TABLE.sub(lambda match: f'<div class="table-scroll">{match.group(0)}</div>', html)
+    # Focusable, so the table can be scrolled with the keyboard too.
+    html = _TABLE.sub(lambda m: f'<div class="table-scroll" tabindex="0">{m.group(0)}</div>', html)
     return mark_safe(html)  # noqa: S308 - sanitized when saved, our templates escape the rest
 
 

@@ -92,6 +92,7 @@ class ArticleAdmin(ArticleColumns, WritingToolsAdmin, NoncedMediaMixin, admin.Mo
             },
         ),
         (_("Bild, Stichwörter, IT-Guide"), {"fields": ["lead_image", "tags", "vendors"]}),
+        WritingToolsAdmin.writing_fieldset,
         (
             _("Veröffentlichung"),
             {"fields": ["status", "publish_at", "featured", "author", "byline"]},

@@ -72,7 +72,10 @@ class CountedTextarea(forms.Textarea):
 
 
 class WritingToolsAdmin:
-    """Mixed into ArticleAdmin: the fields, previews, picks and the picture lookup."""
+    """Mixed into ArticleAdmin: the fields, previews, picks and the picture lookup.
+
+    ArticleAdmin.fieldsets places ``writing_fieldset``.
+    """
 
     writing_fieldset = (
         _("Suchmaschinen und soziale Netzwerke"),
@@ -92,8 +95,7 @@ class WritingToolsAdmin:
             kwargs["widget"] = CountedTextarea(attrs={"rows": 3, "class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "search_preview"]
+    readonly_fields = ["search_preview"]
 
     def get_autocomplete_fields(self, request):
         return [*super().get_autocomplete_fields(request), "social_image"]
@@ -114,12 +116,6 @@ class WritingToolsAdmin:
                 "picture": picture,
             },
         )
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if not any(fieldset[0] == self.writing_fieldset[0] for fieldset in fieldsets):
-            fieldsets.insert(min(2, len(fieldsets)), self.writing_fieldset)
-        return fieldsets
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), RelatedPickInline]

@@ -75,7 +75,7 @@ def test_point_8_the_page_shows_table_info_box_and_video_behind_consent(client, 
     response = client.get(article.get_absolute_url())
 
     html = main_content(response)
-    assert '<div class="table-scroll"><table><thead><tr><th scope="col">' in html
+    assert '<div class="table-scroll" tabindex="0"><table><thead><tr><th scope="col">' in html
     assert '<aside class="infobox"><h3>Was ist das OZG?</h3>' in html
     # The video: a placeholder naming the provider, its privacy page and the button.
     assert "Dieses Video wird von YouTube bereitgestellt." in html
