@@ -76,6 +76,31 @@
     }
   }
 
+  // The hand-picked articles are chosen in autocomplete fields in table rows,
+  // which have no label of their own: each is named by its column and row.
+  function namePicks() {
+    document.querySelectorAll('select[id^="id_related_picks-"][id$="-picked"]').forEach((select) => {
+      const container = select.nextElementSibling;
+      const combobox = container && container.querySelector('[role="combobox"]');
+      const row = /-(\d+)-picked$/.exec(select.id);
+      if (!combobox || !row || combobox.hasAttribute("aria-label")) return;
+      const rendered = container.querySelector(".select2-selection__rendered");
+      const name = `Artikel zum Thema ${Number(row[1]) + 1}`;
+      combobox.setAttribute("aria-label", name);
+      combobox.removeAttribute("aria-labelledby");
+      if (rendered) {
+        rendered.removeAttribute("role");
+        rendered.removeAttribute("aria-readonly");
+      }
+    });
+  }
+
+  window.addEventListener("load", () => {
+    namePicks();
+    const group = document.getElementById("related_picks-group");
+    if (group) new MutationObserver(namePicks).observe(group, { childList: true, subtree: true });
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     const preview = document.querySelector(".writing-preview");
     const area = $("id_seo_description");

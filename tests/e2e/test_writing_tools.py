@@ -70,10 +70,8 @@ def test_point_8_an_editor_writes_with_table_info_box_video_and_sees_the_preview
     expect(page.get_by_role("button", name="Zeile darunter einfügen")).to_be_visible()
 
     # A video: the address as copied from YouTube, and its title.
-    editor.locator("aside.infobox p").click()
+    editor.locator("p").first.click()
     page.keyboard.press("End")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Enter")
     page.get_by_role("button", name="Video einbinden (YouTube, Vimeo)").click()
     dialog = page.locator("dialog[open]")
     dialog.get_by_label("Adresse des Videos").fill("https://evil.example/watch?v=dQw4w9WgXcQ")
