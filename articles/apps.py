@@ -27,6 +27,21 @@ class ArticlesConfig(AppConfig):
             shared=lambda section_id, pk: (section_id,),
             finish=fragments.related_without,
         )
+        # The same with the editor's hand-picked articles first (articles.related):
+        # renewed as well when one of them changes; the picks themselves are
+        # in its key, read with the article page.
+        pagecache.fragment(
+            "related-picked",
+            topics=lambda section_id, pk, picks: (
+                "top",
+                "sections",
+                "pictures",
+                *(f"article:{pick}" for pick in picks),
+            ),
+            render=fragments.related_with_picks,
+            shared=lambda section_id, pk, picks: (section_id, tuple(picks)),
+            finish=fragments.related_with_picks_without,
+        )
         pagecache.fragment(
             "vendor-articles",
             topics=("articles", "pictures"),

@@ -105,6 +105,9 @@ def readable(data):
         **data,
         "section": str(section or ""),
         "lead_image": str(image or ""),
+        "social_image": str(Image.objects.filter(pk=data["social_image"]).first() or "")
+        if data.get("social_image")
+        else "",
         "kind": dict(Article.Kind.choices).get(data.get("kind"), data.get("kind")),
         "status": dict(Article.Status.choices).get(data.get("status"), data.get("status")),
         "publish_at": date_format(localtime(datetime.fromisoformat(when)), "SHORT_DATETIME_FORMAT")

@@ -57,6 +57,50 @@ def related_without(kept, section_id, article_pk):
     return heading + "".join(others) + end if others else ""
 
 
+def related_with_picks(request, section_id, pick_ids):
+    """Below an article with hand-picked related articles: those first, in the editor's
+    order, then the section's newest (kept once per section and set of picks).
+
+    Picks that readers may not see (a draft, one taken back) are left out.
+    """
+    pick_ids = list(pick_ids)
+    by_pk = Article.objects.published().for_listing().in_bulk(pick_ids)
+    picked = [by_pk[pk] for pk in pick_ids if pk in by_pk]
+    newest = list(
+        Article.objects.published()
+        .for_listing()
+        .filter(section_id=section_id)
+        .exclude(pk__in=pick_ids)[: RELATED_COUNT + 1]
+    )
+    if not picked and not newest:
+        return None
+    section = newest[0].section if newest else picked[0].section
+    heading, end = render_to_string(
+        "articles/includes/related.html", {"section": section, "picked": bool(picked)}
+    ).split("<!--teasers-->")
+
+    def teasers(articles):
+        return [
+            (
+                article.pk,
+                render_to_string("includes/teaser.html", {"article": article, "level": 3}),
+            )
+            for article in articles
+        ]
+
+    return heading, teasers(picked), teasers(newest), end
+
+
+def related_with_picks_without(kept, section_id, article_pk, pick_ids):
+    """The picks, then the section's newest others, up to the usual count."""
+    if kept is None:
+        return ""
+    heading, picked, newest, end = kept
+    others = [html for pk, html in newest if pk != article_pk]
+    shown = [html for _pk, html in picked] + others[: max(RELATED_COUNT - len(picked), 0)]
+    return heading + "".join(shown) + end if shown else ""
+
+
 def articles_about(vendor_pk, mention_name, limit=VENDOR_ARTICLES):
     """Visible articles linked to the IT-Guide vendor or naming it, newest first (one query).
 

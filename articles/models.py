@@ -21,7 +21,9 @@ from taggit.managers import TaggableManager
 from articles.body import body_image_ids, embed_body_images
 from articles.links import ArticleLink, LinksInOrder, links_as_rows  # noqa: F401
 from articles.pictures import Image
+from articles.related import RelatedPick, picks_in_order  # noqa: F401
 from articles.tags import Tag, TaggedArticle, TagsInOrder, tags_as_rows  # noqa: F401
+from articles.writing import SearchAndSocial
 from portal.lib.text import german_slugify, sanitize_html
 
 
@@ -77,12 +79,14 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """An article page in one query: its joins, and its tags and links in the
         editor's order as arrays, however many there are (see tags_as_rows)."""
-        return self.select_related("section", "lead_image", "author").annotate(
-            tag_rows=ArraySubquery(tags_as_rows()), link_rows=ArraySubquery(links_as_rows())
+        return self.select_related("section", "lead_image", "author", "social_image").annotate(
+            tag_rows=ArraySubquery(tags_as_rows()),
+            link_rows=ArraySubquery(links_as_rows()),
+            pick_ids=ArraySubquery(picks_in_order()),
         )
 
 
-class Article(TagsInOrder, LinksInOrder, models.Model):
+class Article(TagsInOrder, LinksInOrder, SearchAndSocial, models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", _("Meldung")
         REPORT = "report", _("Bericht")
@@ -134,6 +138,31 @@ class Article(TagsInOrder, LinksInOrder, models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("Aufmacherbild"),
+    )
+    # For search results and shared links (articles.writing.SearchAndSocial):
+    # empty, the headline, the teaser and the lead picture stand in.
+    seo_title = models.CharField(
+        _("SEO-Titel"),
+        max_length=60,
+        blank=True,
+        db_default="",  # rows written by COPY (generate_articles) too
+        help_text=_("Titel im Suchergebnis; leer: die Überschrift mit Dachzeile."),
+    )
+    seo_description = models.CharField(
+        _("SEO-Beschreibung"),
+        max_length=160,
+        blank=True,
+        db_default="",
+        help_text=_("Text im Suchergebnis und beim Teilen; leer: der Vorspann."),
+    )
+    social_image = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Bild für soziale Netzwerke"),
+        help_text=_("Erscheint, wenn der Artikel geteilt wird; leer: das Aufmacherbild."),
     )
     featured = models.BooleanField(
         _("Aufmacher"), default=False, help_text=_("Auf der Startseite oben zeigen.")

@@ -16,6 +16,7 @@ from articles.models import Article
 REVISED_FIELDS = (
     "kicker", "headline", "teaser", "body", "kind", "section", "tags", "links",
     "lead_image", "byline", "status", "publish_at", "featured", "slug", "author",
+    "seo_title", "seo_description", "social_image",
 )  # fmt: skip
 # Kept, but restoring leaves them as they are: restoring old text must not
 # publish or take back anything, and the article keeps its address.
@@ -81,6 +82,8 @@ def restore(article, revision, user=None):
     data = revision.data
     for name in REVISED_FIELDS:
         if name in NOT_RESTORED or name in ("tags", "links"):
+            continue
+        if name not in data:  # kept before the field existed
             continue
         field = Article._meta.get_field(name)
         # What was deleted since (an author who left, a merged section, a

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from js_asset import static_lazy
 
+from portal.lib.blocks import FRAME_ORIGINS as VIDEO_FRAME_ORIGINS
 from portal.lib.csp import add_file_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -215,7 +216,16 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("js/editor-portal.js")],
         "extensions": {"PortalEditing": lambda config, shared_config: None},
-    }
+    },
+    # Tables with a header row, the info box, the two-click video and the word
+    # count (issue 24, point 8); portal.lib.text's allow-list takes what they write.
+    {
+        "js": [static_lazy("js/editor-writing.js")],
+        "extensions": {
+            name: lambda config, shared_config: None
+            for name in ("InfoBox", "Video", "WritingTools")
+        },
+    },
 ]
 
 # The cache: Redis, shared by all app processes, when REDIS_URL is set;
@@ -348,7 +358,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", *MEDIA_ORIGINS, *envlist("PORTAL_CSP_IMG_SOURCES", [])],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "frame-src": [SELF],
+        # After the reader's click on "Video laden" (articles.writing), the
+        # players of the privacy-friendly video hosts; nothing else.
+        "frame-src": [SELF, *VIDEO_FRAME_ORIGINS],
         "frame-ancestors": [SELF],
         "form-action": [SELF],
         "base-uri": [SELF],

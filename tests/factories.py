@@ -89,6 +89,11 @@ def article_form(section, **overrides):
         "links-0-label": "Weitere Informationen (Deep Link)",
         "links-0-url": "http://www.smwa.sachsen.de",
         "links-0-position": "0",
+        # Hand-picked related articles (issue 24, point 8): none.
+        "related_picks-TOTAL_FORMS": "0",
+        "related_picks-INITIAL_FORMS": "0",
+        "related_picks-MIN_NUM_FORMS": "0",
+        "related_picks-MAX_NUM_FORMS": "5",
     }
     data.update(overrides)
     return data

@@ -21,6 +21,7 @@ from django.views.i18n import JavaScriptCatalog
 from articles.admin.changelist import ArticleChangeList, ArticleColumns, StatusFilter
 from articles.admin.link_search import article_link_search
 from articles.admin.presence import TwoEditorsAdmin
+from articles.admin.writing import WritingToolsAdmin
 from articles.body import removal_message
 from articles.conflicts import stored_link_rows
 from articles.forms import ArticleForm
@@ -42,7 +43,9 @@ class ArticleLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TwoEditorsAdmin, ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    TwoEditorsAdmin, ArticleColumns, WritingToolsAdmin, NoncedMediaMixin, admin.ModelAdmin
+):
     form = ArticleForm
     # Fits 1280 px: kicker and picture go with the headline, the kind with the
     # section, the link to the site with the status (articles.admin.changelist).
@@ -94,6 +97,7 @@ class ArticleAdmin(TwoEditorsAdmin, ArticleColumns, NoncedMediaMixin, admin.Mode
             },
         ),
         (_("Bild, Stichwörter, IT-Guide"), {"fields": ["lead_image", "tags", "vendors"]}),
+        WritingToolsAdmin.writing_fieldset,
         (
             _("Veröffentlichung"),
             {"fields": ["status", "publish_at", "featured", "author", "byline"]},

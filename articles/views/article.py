@@ -80,9 +80,10 @@ def article_page_context(request, article):
     """What the article page shows around the article; the preview shows the same."""
     url = request.build_absolute_uri(article.get_absolute_url())
     subject = _("Artikel-Empfehlung: %(title)s") % {"title": article.title}
-    image_url = (
-        request.build_absolute_uri(article.lead_image.print_src) if article.lead_image else ""
-    )
+    # The picture for shared links (og:image) and search engines: the social
+    # picture, else the lead picture (articles.writing.SearchAndSocial).
+    picture = article.social_picture
+    image_url = request.build_absolute_uri(picture.print_src) if picture else ""
     return {
         "article": article,
         "article_url": url,

@@ -7,6 +7,8 @@ import nh3
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.lib import blocks
+
 # German readers expect "ueberarbeitet", not "uberarbeitet".
 _GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
@@ -29,8 +31,15 @@ def german_slugify(value, max_length=200):
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "strong", "em", "sup", "sub", "a", "ul", "ol", "li", "blockquote",
     "figure", "figcaption", "img",
+    # Tables, the info box and the video (portal.lib.blocks: their stored forms).
+    "table", "thead", "tbody", "tr", "th", "td", "aside", "div",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "img": {"src", "alt", "data-file"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"}, "ol": {"start"}, "img": {"src", "alt", "data-file"},
+    "th": {"scope"}, "div": {"data-video", "data-title"},
+}  # fmt: skip
+# One class on one element: the info box (<aside class="infobox">), nothing else.
+ALLOWED_CLASSES = {"aside": {blocks.INFOBOX_CLASS}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # The rich-text editor in the admin (django-prose-editor), configured to
@@ -59,6 +68,15 @@ BODY_EDITOR = {
         "Figure": True,
         "Caption": True,
         "Image": True,
+        # Ours (static/js/editor-writing.js): tables with a header row, the
+        # info box, the two-click video, and the word count under the editor.
+        "Table": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
+        "InfoBox": True,
+        "Video": True,
+        "WritingTools": True,
         # Ours (static/js/editor-portal.js): links completed as the server does
         # (normalise_href), a search for our articles, and paste that drops
         # trailing breaks and foreign pictures and says so.
@@ -97,17 +115,25 @@ def sanitize_html(html, removed=None):
             if href is None and removed is not None:
                 removed.append(_("Link auf „%(href)s“ (keine Adresse im Web)") % {"href": value})
             return href
-        return value
+        return blocks.attribute_allowed(tag, attribute, value)
 
-    html = nh3.clean(
-        html or "",
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-        attribute_filter=attribute_filter,
-    )
+    def clean(html):
+        return nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            allowed_classes=ALLOWED_CLASSES,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+            attribute_filter=attribute_filter,
+        )
+
+    html = clean(html or "")
+    if blocks.needs_normalising(html):
+        # Tables, info boxes and videos in their stored form; cleaned once
+        # more, so what is stored is always nh3's own output.
+        html = clean(blocks.normalise(html))
     return drop_empty_lines(html).strip()
 
 

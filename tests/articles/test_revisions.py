@@ -179,6 +179,8 @@ def test_a_revision_keeps_the_keys_older_revisions_have(politik):
     assert set(revision.data) == {
         "section", "kind", "kicker", "headline", "slug", "teaser", "body", "byline",
         "author", "lead_image", "featured", "status", "publish_at", "tags", "links",
+        # Issue 24, point 8; revisions kept before them restore without them.
+        "seo_title", "seo_description", "social_image",
     }  # fmt: skip
 
 
@@ -197,12 +199,16 @@ def test_diffs_name_the_fields_as_the_model_does():
         ("status", "Status"),
         ("publish_at", "Veröffentlichung"),
         ("featured", "Aufmacher"),
+        ("seo_title", "SEO-Titel"),
+        ("seo_description", "SEO-Beschreibung"),
+        ("social_image", "Bild für soziale Netzwerke"),
     ]
 
 
 def test_the_editor_lays_out_every_field_of_the_form():
     """The form's fields follow from REVISED_FIELDS; the admin's fieldsets place each one."""
-    laid_out = flatten_fieldsets(ArticleAdmin.fieldsets)
+    # Read-only parts (the search-result preview) are shown, not posted.
+    laid_out = set(flatten_fieldsets(ArticleAdmin.fieldsets)) - set(ArticleAdmin.readonly_fields)
 
     assert sorted(laid_out) == sorted(
         [*ArticleForm._meta.fields, "loaded_version", "loaded_fields"]

@@ -46,6 +46,17 @@ XSS_PAYLOADS = [
     '<sup onmouseover="alert(1)" style="color:red">1</sup>',
     "<sub><script>alert(1)</script>2</sub>",
     '<sup><a href="javascript:alert(1)">1</a></sup>',
+    # Tables, the info box and the video are allowed (issue 24, point 8), their
+    # attributes only as the editor writes them; the video never as a frame.
+    '<table onclick="alert(1)"><tr><td style="x" background="javascript:alert(1)">1</td></tr>'
+    "</table>",
+    '<table><tr><th scope="&quot; onmouseover=alert(1)">A</th></tr></table>',
+    '<aside class="infobox" onmouseover="alert(1)" style="position:fixed">Info</aside>',
+    '<aside class="evil"><script>alert(1)</script>Text</aside>',
+    '<div data-video="youtube:dQw4w9WgXcQ" onload="alert(1)">'
+    '<iframe src="https://evil.example"></iframe></div>',
+    '<div data-video="youtube:javascript:alert(1)">x</div>',
+    '<div data-video="vimeo:123" data-title="&lt;script&gt;alert(1)&lt;/script&gt;"></div>',
 ]
 DANGER = re.compile(
     r"<script|<svg|<iframe|<object|<embed|<form|<meta|<base|<style|<math|<details|<video"
