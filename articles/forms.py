@@ -236,19 +236,20 @@ class ArticleForm(forms.ModelForm):
         )
         if self.conflict is None:
             return
-        if self.conflict.published_meanwhile:
-            raise forms.ValidationError(
-                _(
-                    "Dieser Artikel wurde inzwischen veröffentlicht. Änderungen an "
-                    "veröffentlichten Artikeln nimmt die Chefredaktion vor; Ihre Fassung ist "
-                    "nicht gespeichert, steht aber weiter im Formular. Unten sehen Sie, "
-                    "was sie von der veröffentlichten unterscheidet."
-                ),
-                code="published_meanwhile",
-            )
         # The next save is a deliberate one, over what the editor has now seen.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_version")] = self.conflict.version
+        if self.conflict.published_meanwhile:
+            raise forms.ValidationError(
+                _(
+                    "Dieser Artikel wurde inzwischen veröffentlicht. Ihre Fassung ist nicht "
+                    "gespeichert, steht aber weiter im Formular. Unten sehen Sie, was sie von "
+                    "der veröffentlichten unterscheidet. Wenn Sie erneut speichern, wird sie "
+                    "ein Entwurf der Änderung: Die veröffentlichte Fassung bleibt, bis die "
+                    "Chefredaktion ihn veröffentlicht."
+                ),
+                code="published_meanwhile",
+            )
         raise forms.ValidationError(
             _(
                 "Dieser Artikel wurde gespeichert, während Sie ihn bearbeitet haben "
