@@ -231,6 +231,11 @@ def test_point_4_the_note_is_shown_to_the_other_side_both_ways(
     assert "Zurück an die Redaktion von Clara Chef am" in seen_by_editor
     assert "Quelle für 2,4 Mio. fehlt." in seen_by_editor
     assert draft.revisions.first().note == "Quelle für 2,4 Mio. fehlt."
+    history = texts(
+        chief_client.get(f"/admin/articles/article/{draft.pk}/versionen/").content.decode()
+    )
+    assert "Hinweis: Bitte die Zahlen prüfen." in history
+    assert "Hinweis: Quelle für 2,4 Mio. fehlt." in history
     returned = OutgoingMail.objects.get(subject__startswith="Zurück an die Redaktion")
     assert returned.to == editor.email
     assert "Quelle für 2,4 Mio. fehlt." in returned.body_text
