@@ -118,8 +118,12 @@ def settle(form, cleaned):
     mine = posted_snapshot(theirs, cleaned, form.posted_links())
     if not mine.get("slug"):  # left empty: the address stays (or follows the headline)
         mine["slug"] = theirs["slug"]
-    published_meanwhile = current.status == Article.Status.PUBLISHED and not form.can_publish()
     stale = cleaned.get("loaded_version") != current.version
+    # Opened before it went live by someone who may not publish: told once; saving
+    # again makes a draft of the change (articles.review), the live version stays.
+    published_meanwhile = (
+        stale and current.status == Article.Status.PUBLISHED and not form.can_publish()
+    )
     base = _read(cleaned.get("loaded_fields"))
     choices = _field_choices(base, stale, current, theirs, mine, form.data)
     unresolved = [choice for choice in choices if choice.choice is None]
@@ -137,20 +141,21 @@ def settle(form, cleaned):
         diff=compare(theirs, mine),
         unresolved=bool(unresolved) and not stale,
     )
-    if published_meanwhile:
-        raise forms.ValidationError(
-            _(
-                "Dieser Artikel wurde inzwischen veröffentlicht. Änderungen an "
-                "veröffentlichten Artikeln nimmt die Chefredaktion vor; Ihre Fassung ist "
-                "nicht gespeichert, steht aber weiter im Formular. Unten sehen Sie, "
-                "was sie von der veröffentlichten unterscheidet."
-            ),
-            code="published_meanwhile",
-        )
     # The next save settles against this version; the fingerprint stays the
     # one of the version first opened, so who changed what stays known.
     form.data = form.data.copy()
     form.data[form.add_prefix("loaded_version")] = current.version
+    if published_meanwhile:
+        raise forms.ValidationError(
+            _(
+                "Dieser Artikel wurde inzwischen veröffentlicht. Ihre Fassung ist nicht "
+                "gespeichert, steht aber weiter im Formular. Unten sehen Sie, was sie von "
+                "der veröffentlichten unterscheidet. Wenn Sie erneut speichern, wird sie "
+                "ein Entwurf der Änderung: Die veröffentlichte Fassung bleibt, bis die "
+                "Chefredaktion ihn veröffentlicht."
+            ),
+            code="published_meanwhile",
+        )
     raise forms.ValidationError(
         _("Nicht gespeichert: Bitte oben für jedes Feld wählen, welche Fassung gilt."),
         code="conflict",

@@ -404,6 +404,9 @@ class Revision(models.Model):
     )
     comment = models.CharField(_("Anlass"), max_length=200, blank=True)
     data = models.JSONField(_("Inhalt"))
+    # A step of the review (articles.review.Step) and the note given with it.
+    step = models.CharField(_("Schritt"), max_length=12, blank=True, default="")
+    note = models.TextField(_("Hinweis"), blank=True, default="")
 
     class Meta:
         ordering = ["-number"]
@@ -415,3 +418,7 @@ class Revision(models.Model):
 
     def __str__(self):
         return _("Version %(number)d") % {"number": self.number}
+
+
+# Defined beside the review desk's code; imported last, as it builds on Article and Revision.
+from articles.review import WorkingCopy  # noqa: E402, F401

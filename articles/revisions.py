@@ -30,6 +30,13 @@ def snapshot(article):
     return {name: _stored_value(article, name) for name in REVISED_FIELDS}
 
 
+def unsaved_snapshot(article, tags, links):
+    """A snapshot of an article object as edited (not saved), with its tags and links as given."""
+    data = {name: _plain(getattr(article, Article._meta.get_field(name).attname))
+            for name in REVISED_FIELDS if name not in ("tags", "links")}  # fmt: skip
+    return {**data, "tags": list(tags), "links": [list(pair) for pair in links]}
+
+
 def _stored_value(article, name):
     if name == "tags":
         return [
@@ -80,17 +87,7 @@ def restore(article, revision, user=None):
     Status and publish time stay as they are now (see NOT_RESTORED).
     """
     data = revision.data
-    for name in REVISED_FIELDS:
-        if name in NOT_RESTORED or name in ("tags", "links"):
-            continue
-        if name not in data:  # kept before the field existed
-            continue
-        field = Article._meta.get_field(name)
-        # What was deleted since (an author who left, a merged section, a
-        # removed picture) cannot come back: keep the current one instead.
-        if field.many_to_one and not _still_there(field, data[name]):
-            continue
-        setattr(article, field.attname, data[name])
+    apply_snapshot(article, data, skip=NOT_RESTORED)
     article.save()
     article.set_tags(data["tags"])
     article.set_links(data["links"])
@@ -100,6 +97,19 @@ def restore(article, revision, user=None):
         _("Wiederhergestellt aus Version %(number)d vom %(when)s")
         % {"number": revision.number, "when": moment(revision.created_at)},
     )
+
+
+def apply_snapshot(article, data, skip=frozenset()):
+    """Set the article's fields (not tags and links) from a snapshot; nothing is saved."""
+    for name in REVISED_FIELDS:
+        if name in skip or name in ("tags", "links") or name not in data:
+            continue
+        field = Article._meta.get_field(name)
+        # What was deleted since (an author who left, a merged section, a
+        # removed picture) cannot come back: keep the current one instead.
+        if field.many_to_one and not _still_there(field, data[name]):
+            continue
+        setattr(article, field.attname, field.to_python(data[name]))
 
 
 def _still_there(field, pk):

@@ -130,6 +130,15 @@ def queue(
     return mail
 
 
+def queue_text(to, *, subject, text, purpose):
+    """A plain mail from another app (portal.lib.outbox.queue_mail): kept and sent like ours."""
+    mail = OutgoingMail.objects.create(
+        purpose=purpose[:40], to=to, subject=subject[:200], body_text=text.strip() + "\n"
+    )
+    tasks.enqueue(deliver_mail, mail.pk, after_commit=after_answer)
+    return mail
+
+
 # What the current request leaves until its answer has gone out: work whose
 # time must not show in the answer (declarations.settle,
 # account.send_login_link) and, with a backend outside the database, asking

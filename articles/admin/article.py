@@ -21,6 +21,7 @@ from django.views.i18n import JavaScriptCatalog
 from articles.admin.changelist import ArticleChangeList, ArticleColumns, StatusFilter
 from articles.admin.link_search import article_link_search
 from articles.admin.presence import TwoEditorsAdmin
+from articles.admin.review import ReviewDesk, WorkingCopyLinks
 from articles.admin.writing import WritingToolsAdmin
 from articles.body import removal_message
 from articles.conflicts import stored_link_rows
@@ -28,13 +29,14 @@ from articles.forms import ArticleForm
 from articles.models import Article, ArticleLink
 from articles.paginators import CappedCountPaginator
 from articles.planning import PlanningCalendar
+from articles.review import with_working_copy
 from articles.revisions import compare, keep_original, save_revision
 from articles.search import build_query, spelled_out
 from articles.views.article import preview_token, render_preview
 from portal.lib.csp import NoncedMediaMixin
 
 
-class ArticleLinkInline(admin.TabularInline):
+class ArticleLinkInline(WorkingCopyLinks, admin.TabularInline):
     model = ArticleLink
     extra = 1
     fields = ["label", "url", "position"]
@@ -44,7 +46,12 @@ class ArticleLinkInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    TwoEditorsAdmin, ArticleColumns, WritingToolsAdmin, NoncedMediaMixin, admin.ModelAdmin
+    ReviewDesk,
+    TwoEditorsAdmin,
+    ArticleColumns,
+    WritingToolsAdmin,
+    NoncedMediaMixin,
+    admin.ModelAdmin,
 ):
     form = ArticleForm
     # Fits 1280 px: kicker and picture go with the headline, the kind with the
@@ -172,6 +179,8 @@ class ArticleAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if form.kept_apart:  # a published article's edits went into its working copy
+            return
         article = form.instance
         article.set_tags(form.cleaned_data["tags"])
         fields = [
@@ -211,6 +220,7 @@ class ArticleAdmin(
         article = Article.objects.for_page().filter(pk=_int(object_id)).first()
         if article is None or not self.has_view_permission(request, article):
             raise Http404
+        article = with_working_copy(article)  # a published one: the draft of its change
         link = request.build_absolute_uri(
             reverse("articles:preview-link", args=[preview_token(article)])
         )
@@ -314,17 +324,6 @@ class ArticleAdmin(
         published_or_scheduled = article.status == Article.Status.PUBLISHED
         allowed = super().has_change_permission(request, article)
         return allowed and (not published_or_scheduled or self.has_publish_permission(request))
-
-    def has_change_permission(self, request, obj=None):
-        """Published articles are shown read-only to those who may not publish.
-
-        A save posted to one (the form was opened while it was in review, and
-        the Chefredaktion published it meanwhile) still reaches the form, which
-        refuses it with the editor's text kept instead of a bare 403.
-        """
-        if obj is None or request.method == "POST":
-            return super().has_change_permission(request, obj)
-        return self.may_edit(request, obj)
 
     @admin.action(description=_("Ausgewählte Artikel veröffentlichen"), permissions=["publish"])
     def publish_selected(self, request, queryset):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from articles.models import Article
+from articles.review import with_working_copy
 from portal.lib import pdf
 from portal.lib.pagecache import CACHE_SECONDS, reader_page, topic_versions
 
@@ -291,7 +292,7 @@ def preview_link_view(request, token):
     )
     if article.preview_generation != generation:
         return render(request, "articles/preview_expired.html", {"revoked": True}, status=410)
-    return render_preview(request, article)
+    return render_preview(request, with_working_copy(article))
 
 
 def article_without_slug(request, pk):

@@ -148,7 +148,7 @@ def test_an_article_without_revisions_keeps_its_original_before_the_first_change
     article = make_article(section=politik, headline="Importiert", tags=["OZG"])
     assert not article.revisions.exists()
 
-    change(chief_client, article, politik, headline="Bearbeitet", status="published")
+    change(chief_client, article, politik, headline="Bearbeitet", **{"_workflow": "publish"})
 
     original, edited = article.revisions.order_by("number")
     assert (original.comment, original.data["headline"], original.data["tags"]) == (

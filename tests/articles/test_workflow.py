@@ -45,9 +45,10 @@ def test_redaktion_submits_for_review(editor_client, politik):
 def test_redaktion_is_not_offered_publishing(editor_client):
     html = editor_client.get("/admin/articles/article/add/").content.decode()
 
-    assert '<option value="review">In Prüfung</option>' in html
-    assert 'value="published"' not in html
-    assert 'value="unpublished"' not in html
+    assert 'name="_workflow" value="submit"' in html
+    assert 'value="publish"' not in html
+    assert 'value="unpublish"' not in html
+    assert '<option value="published"' not in html  # no status select to choose from
 
 
 @pytest.mark.parametrize("status", ["published", "unpublished"])
@@ -79,20 +80,21 @@ def test_a_forged_publish_of_an_existing_draft_is_refused(editor_client, politik
     assert draft.status == Article.Status.DRAFT
 
 
-def test_redaktion_may_read_but_not_change_a_published_article(editor_client, politik):
+def test_redaktion_changes_to_a_published_article_wait_as_a_draft(editor_client, politik):
     live = make_article(section=politik, headline="Schon online")
 
     page = editor_client.get(change_url(live))
-    post = editor_client.post(change_url(live), article_form(politik, headline="Umgeschrieben"))
+    post = editor_client.post(
+        change_url(live),
+        article_form(politik, headline="Umgeschrieben", loaded_version=str(live.version)),
+    )
 
     assert page.status_code == 200
-    assert 'name="_save"' not in page.content.decode()
-    assert post.status_code == 200  # refused by the form, the posted text kept
-    assert "Änderungen an veröffentlichten Artikeln nimmt die Chefredaktion vor" in (
-        post.content.decode()
-    )
+    assert 'value="publish"' not in page.content.decode()
+    assert post.status_code == 302
     live.refresh_from_db()
     assert live.headline == "Schon online"
+    assert live.working_copy.data["headline"] == "Umgeschrieben"
 
 
 def test_redaktion_may_not_delete(editor_client, politik):

@@ -301,9 +301,8 @@ def test_an_editor_writes_an_article_the_chief_publishes_it_and_readers_see_it(
     page.keyboard.press("Control+b")
     insert_link(page, "Mehr beim Bundesamt", "https://www.bsi.bund.de/")
     insert_picture(page, "Bürgeramt")
-    page.get_by_label("Status").select_option(label="In Prüfung")
-    page.get_by_role("button", name="Sichern", exact=True).click()
-    page.wait_for_url("**/admin/articles/article/")
+    page.get_by_role("button", name="Zur Prüfung einreichen").click()
+    page.wait_for_url("**/admin/articles/article/*/change/")
     article = Article.objects.get(headline="Neues Onlinezugangsgesetz in Kraft")
     assert article.status == Article.Status.REVIEW
     assert "<strong>Wichtig</strong>" in article.body
@@ -316,9 +315,9 @@ def test_an_editor_writes_an_article_the_chief_publishes_it_and_readers_see_it(
     chief = chromium.new_context(**browser_settings(live_server)).new_page()
     log_in(chief, "chefin")
     chief.goto(f"/admin/articles/article/{article.pk}/change/")
-    chief.get_by_label("Status").select_option(label="Veröffentlicht")
-    chief.get_by_role("button", name="Sichern", exact=True).click()
-    chief.wait_for_url("**/admin/articles/article/")
+    chief.get_by_role("button", name="Veröffentlichen").click()
+    chief.wait_for_load_state()
+    assert "ist veröffentlicht" in chief.locator(".messagelist").inner_text()
     chief.context.close()
 
     page.context.clear_cookies()

@@ -121,8 +121,8 @@ def test_point_2_paste_keeps_superscript_drops_pixel_and_breaks_and_links_get_ht
     picture.get_by_role("button", name="Abbrechen").click()
 
     page.screenshot(path=SHOTS / "paste-editor-after-paste.png", full_page=True)
-    page.get_by_role("button", name="Sichern", exact=True).click()
-    page.wait_for_url("**/admin/articles/article/")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url("**/admin/articles/article/*/change/")
 
     article = Article.objects.get(headline="Tempo bei der Digitalisierung")
     assert "Tempo.<sup>1</sup>" in article.body
