@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.i18n import JavaScriptCatalog
 
+from articles.admin.autosave import AutosaveAdminMixin
 from articles.admin.changelist import ArticleChangeList, ArticleColumns, StatusFilter
 from articles.admin.link_search import article_link_search
 from articles.body import removal_message
@@ -40,7 +41,7 @@ class ArticleLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
+class ArticleAdmin(AutosaveAdminMixin, ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
     form = ArticleForm
     # Fits 1280 px: kicker and picture go with the headline, the kind with the
     # section, the link to the site with the status (articles.admin.changelist).
