@@ -147,9 +147,11 @@
     }
   }
 
+  // The rich-text editor around a textarea (Tiptap keeps itself on its element).
   function editorOf(textarea) {
-    const dom = textarea.closest(".prose-editor")?.querySelector(".ProseMirror");
-    return dom && dom.editor;
+    const container = textarea.closest(".prose-editor");
+    if (!container) return null;
+    return Array.from(container.querySelectorAll(".ProseMirror"), (dom) => dom.editor).find(Boolean);
   }
 
   function labelOf(name) {
@@ -255,7 +257,8 @@
     } catch {
       return;
     }
-    if (!autosave) return;
+    // None, or this very form's (shown again after a save that failed): nothing to offer.
+    if (!autosave || (autosave.key && autosave.key === keyInput.value)) return;
     const fields = differences(autosave.data.fields);
     const isNew = !root.dataset.article;
     if (!fields.length) {
@@ -268,7 +271,7 @@
     box.querySelector("h2").textContent = isNew
       ? text("textOfferNew", { when: autosave.saved_at_text, headline })
       : text("textOffer", { when: autosave.saved_at_text });
-    box.querySelector(".autosave-offer__fields").textContent = text("textFields", {
+    box.querySelector(".autosave-offer__fields").textContent = text(isNew ? "textFieldsNew" : "textFields", {
       fields: fields.join(", "),
     });
     const since = box.querySelector(".autosave-offer__since");
@@ -324,7 +327,6 @@
     // Window-level, so a handler of the form that stops the submission runs first.
     window.addEventListener("submit", (event) => {
       if (event.target !== form || event.defaultPrevented) return;
-      if (event.submitter && event.submitter.formTarget) return; // the preview saves nothing
       submitting = true;
       clearTimeout(timer);
       timer = null;
@@ -366,13 +368,24 @@
     );
 
     // One preview window per article, opened by script so that its
-    // "Zurück zum Bearbeiten" may close it again.
+    // "Zurück zum Bearbeiten" may close it again. The form goes there as it
+    // is; submit() fires no submit event, so nothing counts as saved.
     document.addEventListener("click", (event) => {
       const button = event.target.closest("[data-autosave-preview]");
-      if (button) window.open("", button.formTarget);
+      if (!button) return;
+      window.open("", button.dataset.window);
+      const before = ["action", "target"].map((name) => [name, form.getAttribute(name)]);
+      form.setAttribute("action", button.dataset.action);
+      form.setAttribute("target", button.dataset.window);
+      HTMLFormElement.prototype.submit.call(form);
+      for (const [name, value] of before) {
+        if (value === null) form.removeAttribute(name);
+        else form.setAttribute(name, value);
+      }
     });
 
-    offer();
+    // Shown again after a save that failed, the form holds the newest text already.
+    if (!root.hasAttribute("data-unsaved")) offer();
   }
 
   document.addEventListener("DOMContentLoaded", setUp);

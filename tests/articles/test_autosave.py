@@ -273,7 +273,7 @@ def test_point_1_the_form_autosaves_and_previews_what_it_holds(editor_client, dr
 
     assert 'id="autosave"' in html and f'data-article="{draft.pk}"' in html
     assert "js/autosave.js" in html
-    assert f'formtarget="vorschau-artikel-{draft.pk}"' in html
+    assert f'data-window="vorschau-artikel-{draft.pk}"' in html
     # The shareable preview of the saved state stays.
     assert f'href="/admin/articles/article/{draft.pk}/vorschau/">Vorschau-Link teilen' in html
 
