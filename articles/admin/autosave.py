@@ -82,11 +82,11 @@ def autosave_view(model_admin, request):
     if params.get("artikel"):
         article = Article.objects.filter(pk=_int(params["artikel"])).first()
         if article is None:
-            raise Http404
+            return _refused(_("Diesen Artikel gibt es nicht mehr."), 404)
         if not model_admin.may_edit(request, article):
-            raise PermissionDenied
+            return _refused(_("Sie dürfen diesen Artikel nicht ändern."), 403)
     elif not model_admin.has_add_permission(request):
-        raise PermissionDenied
+        return _refused(_("Sie dürfen keine Artikel anlegen."), 403)
 
     if request.method == "GET":
         if article is not None:

@@ -121,12 +121,14 @@
           headers: { Accept: "application/json" },
         });
         const answer = await response.json().catch(() => ({}));
-        if (!response.ok) throw new Error(answer.error || response.statusText);
+        if (!response.ok) throw new Error(answer.error || text("textRefused", { status: response.status }));
         lastSaved = todo.now;
         if (todo.action === "sichern") say(text("textSaved", { time: answer.saved_at_text }));
         else say("");
       } catch (error) {
-        say(text("textFailed", { reason: error.message || "" }), true);
+        // fetch() itself fails (a TypeError) only when the server cannot be reached.
+        const reason = error instanceof TypeError ? text("textOffline") : error.message;
+        say(text("textFailed", { reason }), true);
         schedule(RETRY);
       }
     })();
@@ -316,8 +318,13 @@
     root = document.getElementById("autosave");
     form = root && root.closest("form");
     if (!form) return;
-    keyInput = form.elements.autosave_key;
-    if (!/^[0-9a-f]{32}$/.test(keyInput.value)) keyInput.value = newKey();
+    // Posted with the form, so that its save removes the autosave of a new article.
+    keyInput = Object.assign(document.createElement("input"), {
+      type: "hidden",
+      name: "autosave_key",
+      value: /^[0-9a-f]{32}$/.test(root.dataset.key) ? root.dataset.key : newKey(),
+    });
+    form.append(keyInput);
     baseline = asText(state(true).fields);
 
     form.addEventListener("input", () => schedule());

@@ -126,7 +126,9 @@ def test_point_1_readers_and_staff_without_the_right_are_refused(
     assert anonymous["Location"].startswith("/admin/login/")
     assert client.get(URL, {"artikel": published.pk}).status_code == 302
     sales = logged_in(ad_sales)
-    assert autosave(sales, published).status_code == 403
+    refused = autosave(sales, published)
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "Sie dürfen diesen Artikel nicht ändern."
     assert sales.get(URL, {"artikel": published.pk}).status_code == 403
     assert autosave(sales, key=KEY).status_code == 403
     # The Redaktion may not change a published article, so it keeps no autosave of one.

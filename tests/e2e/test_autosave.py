@@ -111,6 +111,35 @@ def test_point_1_a_closed_tab_gives_the_text_back_and_ctrl_s_saves(page, draft):
     expect(page.locator(".autosave-offer")).to_be_hidden()
 
 
+def test_point_1_a_restored_autosave_never_overwrites_a_later_save_unseen(
+    page, draft, django_user_model
+):
+    colleague = make_staff(django_user_model, "kollegin", "Redaktion")
+    log_in(page, "redakteurin")
+    page.goto(change_url(draft))
+    page.get_by_label("Überschrift").fill("Meine Überschrift")
+    expect(
+        page.get_by_role("status").filter(has_text="Zwischenstand gesichert um")
+    ).to_be_visible()
+    page.close()
+    draft.headline = "Ihre Überschrift"  # meanwhile, a colleague saves
+    draft.save()
+    save_revision(draft, colleague, "Geändert: Überschrift")
+
+    page = page.context.new_page()
+    page.goto(change_url(draft))
+    offer = page.locator(".autosave-offer")
+    expect(offer).to_contain_text("Der Artikel wurde danach von kollegin gespeichert")
+    offer.get_by_role("button", name="Wiederherstellen").click()
+    page.keyboard.press("Control+s")
+
+    expect(page.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(page.locator("body")).to_contain_text("während Sie ihn bearbeitet haben")
+    draft.refresh_from_db()
+    assert draft.headline == "Ihre Überschrift"
+    expect(page.get_by_label("Überschrift")).to_have_value("Meine Überschrift")
+
+
 def test_point_1_leaving_a_changed_form_asks_first_and_what_was_typed_is_kept(page, draft):
     dialogs = []
 
