@@ -52,9 +52,9 @@ class Autosave(models.Model):
     # The article's version the form was opened on: a save by someone else
     # since then is shown, and the form's conflict check still applies.
     version = models.PositiveIntegerField(_("Version"), null=True, blank=True)
-    # {"fields": [[name, value], ...], "labels": {name: {value: text}}}: the
-    # form's controls as the browser would post them, and the names of chosen
-    # options the form cannot look up by itself (autocomplete lists).
+    # {"fields": [[name, value], ...], "labels": {name: {value: text}}, "at": ms}:
+    # the form's controls as the browser would post them, the names of chosen
+    # options the form cannot look up by itself (autocomplete lists), and when.
     data = models.JSONField(_("Inhalt"))
     saved_at = models.DateTimeField(_("Gesichert"))
 
@@ -84,16 +84,28 @@ class Autosave(models.Model):
     def store(cls, user, data, article=None, key="", version=None):
         """Keep ``data`` as ``user``'s autosave of ``article`` (or the new form ``key``).
 
-        Two requests of one form may race (a timer and the page being
-        closed): the second updates the row the first made.
+        Two requests of one form may race (the timer's, and the one sent as
+        the page is closed) and arrive in either order: ``data["at"]``, the
+        browser's clock when it was taken, keeps the later one.
         """
         fields = {"user": user, "article": article, "key": "" if article is not None else key}
-        values = {"data": data, "version": version, "saved_at": timezone.now()}
         try:
             with transaction.atomic():
-                return cls.objects.update_or_create(**fields, defaults=values)[0]
+                return cls._store(fields, data, version)
         except IntegrityError:  # the other one made the row meanwhile: update it
-            return cls.objects.update_or_create(**fields, defaults=values)[0]
+            with transaction.atomic():
+                return cls._store(fields, data, version)
+
+    @classmethod
+    def _store(cls, fields, data, version):
+        autosave = cls.objects.select_for_update().filter(**fields).first()
+        if autosave is None:
+            autosave = cls(**fields)
+        elif autosave.data.get("at", 0) > data.get("at", 0):
+            return autosave  # an older one, late
+        autosave.data, autosave.version, autosave.saved_at = data, version, timezone.now()
+        autosave.save()
+        return autosave
 
     @classmethod
     def purge(cls, now=None):

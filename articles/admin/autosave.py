@@ -162,7 +162,10 @@ def _form_data(text):
         for names in labels.values()
     ):
         return None
-    return {"fields": fields, "labels": labels}
+    at = data.get("at", 0)
+    if type(at) is not int:
+        return None
+    return {"fields": fields, "labels": labels, "at": at}
 
 
 def current_preview_view(model_admin, request):

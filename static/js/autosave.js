@@ -89,7 +89,8 @@
     body.append("key", key);
     const version = form.elements.loaded_version;
     body.append("version", version ? version.value : "");
-    if (current) body.append("data", JSON.stringify(current));
+    // "at" orders two autosaves that cross on the way (the server keeps the later).
+    if (current) body.append("data", JSON.stringify({ ...current, at: Date.now() }));
     return body;
   }
 
@@ -120,6 +121,8 @@
           credentials: "same-origin",
           headers: { Accept: "application/json" },
         });
+        // Signed out meanwhile: the admin answers with its login page.
+        if (response.redirected) throw new Error(text("textSignedOut"));
         const answer = await response.json().catch(() => ({}));
         if (!response.ok) throw new Error(answer.error || text("textRefused", { status: response.status }));
         lastSaved = todo.now;

@@ -337,3 +337,13 @@ def test_point_1_preview_is_for_those_who_may_edit(
     assert logged_in(ad_sales).post(f"{PREVIEW}?artikel={draft.pk}", data).status_code == 403
     assert editor_client.post(f"{PREVIEW}?artikel={published.pk}", data).status_code == 403
     assert editor_client.get(f"{PREVIEW}?artikel={draft.pk}").status_code == 405
+
+
+def test_point_1_an_older_autosave_arriving_late_does_not_replace_a_newer(editor_client, draft):
+    newer = json.dumps({"fields": [["headline", "Neuer Stand"]], "at": 2_000})
+    older = json.dumps({"fields": [["headline", "Alter Stand"]], "at": 1_000})
+
+    autosave(editor_client, draft, data=newer)
+    assert autosave(editor_client, draft, data=older).status_code == 200
+
+    assert fields_of(read(editor_client, draft))["headline"] == "Neuer Stand"

@@ -130,11 +130,14 @@ def test_point_1_a_restored_autosave_never_overwrites_a_later_save_unseen(
     page.goto(change_url(draft))
     offer = page.locator(".autosave-offer")
     expect(offer).to_contain_text("Der Artikel wurde danach von kollegin gespeichert")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "autosave-offer-saved-since.png")
     offer.get_by_role("button", name="Wiederherstellen").click()
     page.keyboard.press("Control+s")
 
     expect(page.locator(".errornote, .errorlist").first).to_be_visible()
     expect(page.locator("body")).to_contain_text("während Sie ihn bearbeitet haben")
+    page.screenshot(path=SHOTS / "autosave-conflict-after-restore.png", full_page=True)
     draft.refresh_from_db()
     assert draft.headline == "Ihre Überschrift"
     expect(page.get_by_label("Überschrift")).to_have_value("Meine Überschrift")
