@@ -1,7 +1,7 @@
 """The content models, all importable from here.
 
-Image, Tag, TaggedArticle and ArticleLink are defined beside the code of their
-concern (articles.pictures, articles.tags, articles.links); importing them here
+Image, Tag, TaggedArticle, ArticleLink and Autosave are defined beside the code of their
+concern (articles.pictures, articles.tags, articles.links, articles.autosave); importing them here
 registers them with the app and keeps "from articles.models import Tag" working.
 """
 
@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from articles.autosave import Autosave  # noqa: F401
 from articles.body import body_image_ids, embed_body_images
 from articles.links import ArticleLink, LinksInOrder, links_as_rows  # noqa: F401
 from articles.pictures import Image

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import connection
 
+from articles.autosave import Autosave
 from portal.lib import tasks
 from portal.lib.tasks import task
 
@@ -28,3 +29,11 @@ INSERT INTO articles_searchword (lexeme)
 SELECT DISTINCT lexeme FROM moved ORDER BY lexeme
 ON CONFLICT DO NOTHING
 """
+
+
+@tasks.every(datetime.timedelta(days=1))
+@tasks.named("Alte Zwischenstände des Artikelformulars löschen")
+@task()
+def purge_autosaves():
+    """Forget autosaves nobody came back to within autosave.KEEP_DAYS; return how many."""
+    return Autosave.purge()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.i18n import JavaScriptCatalog
 
+from articles.admin.autosave import AutosaveAdminMixin
 from articles.admin.changelist import ArticleChangeList, ArticleColumns, StatusFilter
 from articles.admin.link_search import article_link_search
 from articles.admin.presence import TwoEditorsAdmin
@@ -46,6 +47,7 @@ class ArticleLinkInline(WorkingCopyLinks, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    AutosaveAdminMixin,
     ReviewDesk,
     TwoEditorsAdmin,
     ArticleColumns,

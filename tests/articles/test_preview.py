@@ -121,7 +121,7 @@ def test_the_change_form_links_to_the_site_only_when_live(chief_client, draft):
     live_page = chief_client.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
 
     assert "Auf der Website ansehen" not in draft_page
-    assert "Vorschau</a>" in draft_page
+    assert "Vorschau-Link teilen</a>" in draft_page
     assert f'<a href="{live.get_absolute_url()}" class="viewsitelink">' in live_page
 
 

@@ -85,10 +85,10 @@ def test_point_7_two_editors_see_each_other_and_settle_a_conflict_field_by_field
 
     # Maximiliane changes the teaser and saves; Anna, meanwhile, the headline.
     maxi.get_by_label("Vorspann").fill("Die Strategie liegt vor und gilt ab Januar.")
-    maxi.locator("input[name=_continue]").click()
+    maxi.locator("button[name=_workflow][value=save]").click()
     maxi.wait_for_load_state()
     anna.get_by_label("Überschrift").fill("Digitalstrategie beschlossen")
-    anna.locator("input[name=_continue]").click()
+    anna.locator("button[name=_workflow][value=save]").click()
 
     heading = anna.locator("#conflict-heading")
     assert re.fullmatch(
@@ -105,8 +105,8 @@ def test_point_7_two_editors_see_each_other_and_settle_a_conflict_field_by_field
     assert violations(anna) == []
     shot(anna, "conflict")
 
-    anna.locator("input[name=_continue]").click()
-    anna.get_by_text("wurde erfolgreich geändert").first.wait_for()
+    anna.locator("button[name=_workflow][value=save]").click()
+    anna.locator(".messagelist").get_by_text("gespeichert").first.wait_for()
     newsroom.refresh_from_db()
     assert newsroom.headline == "Digitalstrategie beschlossen"  # hers
     assert newsroom.teaser == "Die Strategie liegt vor und gilt ab Januar."  # and Maximiliane's

@@ -107,8 +107,8 @@ def test_point_8_an_editor_writes_with_table_info_box_video_and_sees_the_preview
     page.locator(".field-search_preview").scroll_into_view_if_needed()
     page.locator("fieldset", has=preview).screenshot(path=SHOTS / "writing-search-card.png")
 
-    page.get_by_role("button", name="Sichern", exact=True).click()
-    page.wait_for_url("**/admin/articles/article/")
+    page.locator("button[name=_workflow][value=save]").click()
+    page.wait_for_url("**/admin/articles/article/*/change/")
 
     article = Article.objects.get(headline="Onlinedienste im Ländervergleich")
     assert '<thead><tr><th scope="col"><p>Land</p></th>' in article.body

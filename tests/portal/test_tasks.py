@@ -55,6 +55,7 @@ def test_the_clock_enqueues_each_periodic_task_once_per_interval(task_queue):
         "subscriptions.mail.sweep_outbox",
         "subscriptions.retention.purge_personal_data",
         "articles.tasks.merge_search_words",
+        "articles.tasks.purge_autosaves",
         "portal.tasks.compact_topics",
         "portal.tasks.prune_task_results",
     }
