@@ -20,6 +20,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from articles.admin.changelist import ArticleChangeList, ArticleColumns, StatusFilter
 from articles.admin.link_search import article_link_search
+from articles.admin.pictures import LeadPictureSelect
 from articles.body import removal_message
 from articles.forms import ArticleForm
 from articles.models import Article, ArticleLink
@@ -100,6 +101,11 @@ class ArticleAdmin(ArticleColumns, NoncedMediaMixin, admin.ModelAdmin):
     actions = [
         "publish_selected", "publish_now_selected", "unpublish_selected", "revoke_preview_links",
     ]  # fmt: skip
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_image":  # with thumbnails (articles.admin.pictures)
+            kwargs["widget"] = LeadPictureSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @property
     def media(self):

@@ -30,7 +30,16 @@ ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "strong", "em", "sup", "sub", "a", "ul", "ol", "li", "blockquote",
     "figure", "figcaption", "img",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "img": {"src", "alt", "data-file"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+    "img": {"src", "alt", "data-file"},
+    "figure": {"data-align", "data-size"},
+}
+# How a body picture stands in the text (static/js/editor-pictures.js): beside it
+# on the left or right, half or a third of the column wide; without these
+# attributes, the full width. Other values are dropped.
+FIGURE_LAYOUT = {"data-align": {"left", "right"}, "data-size": {"medium", "small"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # The rich-text editor in the admin (django-prose-editor), configured to
@@ -63,6 +72,9 @@ BODY_EDITOR = {
         # (normalise_href), a search for our articles, and paste that drops
         # trailing breaks and foreign pictures and says so.
         "PortalEditing": True,
+        # Ours too (static/js/editor-pictures.js): a picture beside the text, left
+        # or right, half or a third wide (FIGURE_LAYOUT).
+        "PortalPictures": True,
     }
 }
 
@@ -92,6 +104,8 @@ def sanitize_html(html, removed=None):
     def attribute_filter(tag, attribute, value):
         if attribute == "title" and not value.strip():
             return None  # the editor's link dialog writes title="" when Titel stays empty
+        if tag == "figure":
+            return value if value in FIGURE_LAYOUT.get(attribute, ()) else None
         if tag == "a" and attribute == "href":
             href = normalise_href(value)
             if href is None and removed is not None:
