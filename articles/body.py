@@ -13,7 +13,8 @@ from portal.lib.text import FIGURE_LAYOUT
 
 _IMG = re.compile(r"<img\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-_FIGURE = re.compile(r"<figure\b([^>]*)>(.*?)</figure>", re.DOTALL)
+# A figure with what is in it, or a picture outside any figure.
+_FIGURE_OR_IMG = re.compile(r"<figure\b([^>]*)>(.*?)</figure>|<img\b([^>]*)>", re.DOTALL)
 _IMAGE_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits: "²".isdigit() is True, int("²") fails
 
 
@@ -58,6 +59,8 @@ def embed_body_images(html, removed=None):
         """A figure keeps its frame only around one of our pictures. Around anything
         else (a pasted pull quote) its content stays; a caption whose picture was
         removed goes with it. Its picture gets the renditions for its width."""
+        if match.group(3) is not None:  # a picture outside any figure
+            return picture(re.match(_IMG, match.group(0)))
         layout = figure_layout(match.group(1))
         inner = _IMG.sub(lambda m: picture(m, figure_sizes(layout)), match.group(2))
         if "<picture>" not in inner:
@@ -65,8 +68,7 @@ def embed_body_images(html, removed=None):
         attributes = "".join(f' {name}="{value}"' for name, value in layout.items())
         return f"<figure{attributes}>{inner}</figure>"
 
-    html = _FIGURE.sub(figure, html)
-    return _IMG.sub(picture, html)
+    return _FIGURE_OR_IMG.sub(figure, html)
 
 
 def figure_layout(attributes):

@@ -136,9 +136,12 @@ CROP_WIDTHS = (320, 640)
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 
 
-def rendition_widths(width):
-    widths = [w for w in RENDITION_WIDTHS if w < width]
-    return [*widths, min(width, RENDITION_WIDTHS[-1])]
+def rendition_widths(width, steps=RENDITION_WIDTHS):
+    """The widths to render a picture ``width`` wide in: each step narrower than it,
+    and its own width where that is within the widest step (a 2,000 px picture
+    got 1,600 twice before)."""
+    widths = [w for w in steps if w < width]
+    return [*widths, width] if width <= steps[-1] else widths
 
 
 def unguessable(length=16):
@@ -240,8 +243,5 @@ def render_widths(file, folder, old, storage, focus=None):
     if focus is None:
         return {"fallback": renditions["fallback"], "webp": renditions["webp"]}
     cropped = source.crop(crop_box(source.size, focus))
-    crop_widths = [w for w in CROP_WIDTHS if w < cropped.width]
-    if cropped.width <= CROP_WIDTHS[-1]:
-        crop_widths.append(cropped.width)
-    write(cropped, crop_widths, "crop-", ("crop", "crop_webp"))
+    write(cropped, rendition_widths(cropped.width, CROP_WIDTHS), "crop-", ("crop", "crop_webp"))
     return renditions

@@ -162,7 +162,8 @@ export const PortalPictures = Extension.create({
     )
 
     return [
-      BubbleMenu.configure({
+      // Named apart from the figure's own bubble menu (tiptap warns of duplicates).
+      BubbleMenu.extend({ name: "portalPictureLayoutMenu" }).configure({
         element: menu,
         pluginKey: "portalPictureLayout",
         options: { placement: "bottom" },

@@ -4,7 +4,8 @@
 // (ImageAdmin.autocomplete_extra), never the originals.
 'use strict';
 {
-  const $ = django.jQuery;
+  // Loaded before the admin's jQuery may be: looked up when the page is ready.
+  let $ = null;
 
   function row(item, thumbnail) {
     const line = document.createElement("span");
@@ -37,7 +38,7 @@
       preview.hidden = !thumbnail;
       if (thumbnail) preview.src = thumbnail;
     };
-    $(select).select2("destroy");
+    if ($(select).data("select2")) $(select).select2("destroy");
     $(select).select2({
       ajax: {
         data: (params) => ({
@@ -58,7 +59,9 @@
     select.parentElement.append(preview);
   }
 
-  $(function () {
-    document.querySelectorAll("select.lead-picture-chooser").forEach(setUp);
+  document.addEventListener("DOMContentLoaded", () => {
+    $ = django.jQuery;
+    // After the admin's own set-up (autocomplete.js), which this one replaces.
+    $(() => document.querySelectorAll("select.lead-picture-chooser").forEach(setUp));
   });
 }
