@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from playwright.sync_api import expect
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from playwright.sync_api import expect
 
 from articles.models import Article, Image
 from portal.lib.images import make_renditions
@@ -50,7 +50,8 @@ def drop_files(page, selector, files):
                 data.items.add(new File([bytes], name, { type }))
             }
             for (const kind of ["dragenter", "dragover", "drop"]) {
-                zone.dispatchEvent(new DragEvent(kind, { dataTransfer: data, bubbles: true, cancelable: true }))
+                const init = { dataTransfer: data, bubbles: true, cancelable: true }
+                zone.dispatchEvent(new DragEvent(kind, init))
             }
         }""",
         files,
@@ -64,7 +65,9 @@ def end_of_paragraph(page, number):
             const editor = document.querySelector(".tiptap.ProseMirror").editor
             let pos = null, seen = 0
             editor.state.doc.forEach((node, offset) => {
-                if (node.type.name === "paragraph" && seen++ === number) pos = offset + node.nodeSize - 1
+                if (node.type.name === "paragraph" && seen++ === number) {
+                    pos = offset + node.nodeSize - 1
+                }
             })
             editor.chain().focus().setTextSelection(pos).run()
         }""",
