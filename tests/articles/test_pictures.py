@@ -23,6 +23,7 @@ from tests.factories import make_article, make_image, make_section, picture_byte
 pytestmark = pytest.mark.django_db
 
 PICKER = "/admin/articles/image/auswahl/?CKEditorFuncNum=1"
+LEAD_FIELD = "app_label=articles&model_name=article&field_name=lead_image"
 
 
 def banded_picture(size=(1200, 600)):
@@ -331,7 +332,7 @@ def queries_for(client, url):
 def test_point_5_lists_with_thumbnails_take_the_same_queries_for_3_or_30_pictures(editor_client):
     for n in range(3):
         make_image(caption=f"Bild {n}")
-    autocomplete = "/admin/autocomplete/?term=Bild&app_label=articles&model_name=article&field_name=lead_image"
+    autocomplete = "/admin/autocomplete/?term=Bild&" + LEAD_FIELD
     urls = ["/admin/articles/image/", PICKER, autocomplete]
     few = [queries_for(editor_client, url) for url in urls]
     for n in range(27):
