@@ -18,6 +18,7 @@ from articles.models import Article, Image
 from portal.lib.images import make_renditions
 from tests.conftest import make_staff
 from tests.e2e.conftest import browser_settings
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_journeys import insert_picture, log_in
 from tests.factories import make_section
 
@@ -176,6 +177,7 @@ def test_point_5_pictures_thumbnails_drop_upload_with_alt_text_and_a_left_pictur
     assert any(re.match(r"Wird hochgeladen … \d+ %", text) for text in seen), seen
     expect(picker.locator(".upload-summary")).to_have_text("1 hochgeladen, 1 abgelehnt.")
     picker.screenshot(path=SHOTS / "pictures-upload-done.png", full_page=True)
+    assert violations(picker) == []
     assert len(posts) == 1  # the big file never left the browser
     uploaded = Image.objects.get(original_name="buergerbuero.jpg")
     assert uploaded.alt_text == "Schalter im neuen Bürgerbüro, zwei Beraterinnen"
@@ -192,6 +194,7 @@ def test_point_5_pictures_thumbnails_drop_upload_with_alt_text_and_a_left_pictur
     layout.get_by_role("button", name="Links").click()
     expect(page.locator(".ProseMirror figure").first).to_have_attribute("data-align", "left")
     expect(layout.get_by_role("button", name="Links")).to_have_attribute("aria-pressed", "true")
+    page.locator(".field-body").screenshot(path=SHOTS / "pictures-editor-left.png")
 
     # The second picture, from the archive, over the full width.
     end_of_paragraph(page, 2)
@@ -204,6 +207,27 @@ def test_point_5_pictures_thumbnails_drop_upload_with_alt_text_and_a_left_pictur
     assert article.lead_image == archive
     assert article.body.count("<figure") == 2
     assert '<figure data-align="left" data-size="medium">' in article.body
+
+    # The focal point: a click into the picture on its page; lists then show the crop around it.
+    page.goto("/admin/articles/image/")
+    expect(page.locator("#result_list img.picture-thumb")).to_have_count(2)
+    page.screenshot(path=SHOTS / "pictures-list.png")
+    page.goto(f"/admin/articles/image/{uploaded.pk}/change/")
+    photo_on_page = page.locator("[data-focal-point] img")
+    box = photo_on_page.bounding_box()
+    photo_on_page.click(position={"x": box["width"] * 0.7, "y": box["height"] * 0.35})
+    expect(page.get_by_label("Bildmittelpunkt von links (%)")).to_have_value("70")
+    expect(page.get_by_label("Bildmittelpunkt von oben (%)")).to_have_value("35")
+    expect(page.locator(".focal-point__mark")).to_be_visible()
+    page.locator("[data-focal-point]").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "pictures-focal-point.png", full_page=True)
+    assert violations(page) == []
+    crop_before = uploaded.renditions["crop"]
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    page.wait_for_url("**/admin/articles/image/")
+    uploaded.refresh_from_db()
+    assert (uploaded.focal_x, uploaded.focal_y) == (70, 35)
+    assert uploaded.renditions["crop"] != crop_before
 
     # A reader's browser, whose cache holds none of the pictures the editor saw.
     page = chromium.new_context(**browser_settings(live_server)).new_page()
