@@ -18,7 +18,7 @@ from taggit.forms import TagField, TagWidget
 from articles.conflicts import fingerprint, settle
 from articles.models import Article, Image, Tag
 from articles.revisions import REVISED_FIELDS
-from portal.lib.images import normalise_upload, validate_image_upload
+from portal.lib.images import normalise_upload, upload_limits, validate_image_upload
 from portal.lib.text import BODY_EDITOR
 
 
@@ -269,6 +269,20 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt_text", "caption", "credit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The server's limits, for the browser to check before the upload starts
+        # (js/picture-upload.js); the server checks again in clean_file.
+        if "file" not in self.fields:  # read only, for those who may not change it
+            return
+        limits = upload_limits()
+        self.fields["file"].widget.attrs.update(
+            {"accept": limits["types"], "data-max-bytes": limits["max_bytes"]}
+        )
+        self.fields["file"].help_text = _(
+            "JPEG, PNG oder WebP, höchstens %(max)s und 40 Megapixel."
+        ) % {"max": limits["max_label"]}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

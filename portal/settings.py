@@ -226,6 +226,11 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
             for name in ("InfoBox", "Video", "WritingTools")
         },
     },
+    # Alignment and size of body pictures (data-align, data-size on the figure).
+    {
+        "js": [static_lazy("js/editor-pictures.js")],
+        "extensions": {"PortalPictures": lambda config, shared_config: None},
+    },
 ]
 
 # The cache: Redis, shared by all app processes, when REDIS_URL is set;
@@ -267,6 +272,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Static files are answered before django-csp's middleware; they carry a policy of their own.
 WHITENOISE_ADD_HEADERS_FUNCTION = add_file_policy
+# Pictures uploaded in the back office: the largest file taken, in megabytes.
+# The server refuses more (portal.lib.images), and the upload forms tell the
+# browser, which refuses it before the upload starts. A proxy in front must
+# let at least this much through (nginx: client_max_body_size), or editors get
+# its error page instead of the German reason.
+IMAGE_MAX_BYTES = envint("PORTAL_IMAGE_MAX_MB", 10) * 1024 * 1024
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("PORTAL_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Uploaded pictures are served by the app itself where no web server does it.

@@ -15,6 +15,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.forms import UsernameField
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -92,7 +93,20 @@ def _counters(request):
     )
 
 
+class PortalAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete answer, with what a model's admin adds to each result
+    (``autocomplete_extra``): the lead picture chooser shows thumbnails."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        extra = getattr(self.model_admin, "autocomplete_extra", None)
+        return {**result, **extra(obj)} if extra else result
+
+
 class PortalAdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
+
     def has_permission(self, request):
         # No query of its own on every admin page: who chose a second factor
         # is marked in the session at the password step.

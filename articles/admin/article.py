@@ -21,6 +21,7 @@ from django.views.i18n import JavaScriptCatalog
 from articles.admin.autosave import AutosaveAdminMixin
 from articles.admin.changelist import ArticleChangeList, ArticleColumns, StatusFilter
 from articles.admin.link_search import article_link_search
+from articles.admin.pictures import LeadPictureSelect
 from articles.admin.presence import TwoEditorsAdmin
 from articles.admin.review import ReviewDesk, WorkingCopyLinks
 from articles.admin.writing import WritingToolsAdmin
@@ -116,6 +117,11 @@ class ArticleAdmin(
     actions = [
         "publish_selected", "publish_now_selected", "unpublish_selected", "revoke_preview_links",
     ]  # fmt: skip
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_image":  # with thumbnails (articles.admin.pictures)
+            kwargs["widget"] = LeadPictureSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @property
     def media(self):

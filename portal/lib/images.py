@@ -4,6 +4,7 @@ import io
 import secrets
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,8 +22,20 @@ LANCZOS = Resampling.LANCZOS
 # Pillow's format name -> how we store it. Phones write JPEGs with extra
 # frames (HDR, depth) that Pillow calls MPO; we keep their main picture as JPEG.
 ALLOWED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
-MAX_BYTES = 10 * 1024 * 1024
+# What browsers call these formats: the upload forms refuse other files
+# before the upload starts (static/js/picture-upload.js).
+MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp")
+MAX_BYTES = settings.IMAGE_MAX_BYTES
 MAX_PIXELS = 40_000_000
+
+
+def upload_limits():
+    """The server's limits as the browser checks them before an upload starts."""
+    return {
+        "types": ",".join(MEDIA_TYPES),
+        "max_bytes": MAX_BYTES,
+        "max_label": filesizeformat(MAX_BYTES),
+    }
 
 
 def validate_image_upload(upload):
@@ -109,15 +122,26 @@ SIZES = {
     "teaser": "(max-width: 36rem) calc(100vw - 2rem), 12rem",
     "lead": "(max-width: 56rem) calc(100vw - 2rem), 46rem",
     "body": "(max-width: 56rem) calc(100vw - 2rem), 46rem",
+    # Body pictures set beside the text (data-align left/right): half or a
+    # third of the column, the whole width on phones (portal.css).
+    "body-medium": "(max-width: 36rem) calc(100vw - 2rem), (max-width: 56rem) 50vw, 23rem",
+    "body-small": "(max-width: 36rem) calc(100vw - 2rem), (max-width: 56rem) 34vw, 15.5rem",
 }
+
+# The crop of teaser lists and back-office thumbnails: 3:2 around the focal point.
+CROP_RATIO = (3, 2)
+CROP_WIDTHS = (320, 640)
 
 # Widths for srcset; a picture gets those narrower than itself plus its own width.
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 
 
-def rendition_widths(width):
-    widths = [w for w in RENDITION_WIDTHS if w < width]
-    return [*widths, min(width, RENDITION_WIDTHS[-1])]
+def rendition_widths(width, steps=RENDITION_WIDTHS):
+    """The widths to render a picture ``width`` wide in: each step narrower than it,
+    and its own width where that is within the widest step (a 2,000 px picture
+    got 1,600 twice before)."""
+    widths = [w for w in steps if w < width]
+    return [*widths, width] if width <= steps[-1] else widths
 
 
 def unguessable(length=16):
@@ -158,36 +182,66 @@ def make_renditions(image, storage=None):
     """
     storage = storage or image.file.storage
     old = image.renditions
-    image.renditions = render_widths(image.file, f"renditions/{unguessable()}", {}, storage)
+    focus = (getattr(image, "focal_x", 50), getattr(image, "focal_y", 50))
+    image.renditions = render_widths(
+        image.file, f"renditions/{unguessable()}", {}, storage, focus=focus
+    )
     image.save(update_fields=["renditions"])
     transaction.on_commit(lambda: delete_renditions(old, storage))
     return image.renditions
 
 
 def delete_renditions(renditions, storage):
-    for _width, name in [*renditions.get("fallback", []), *renditions.get("webp", [])]:
-        storage.delete(name)
+    for kind in ("fallback", "webp", "crop", "crop_webp"):
+        for _width, name in renditions.get(kind, []):
+            storage.delete(name)
 
 
-def render_widths(file, folder, old, storage):
-    """Renditions of ``file`` under ``folder``, replacing those listed in ``old``."""
+def crop_box(size, focus, ratio=CROP_RATIO):
+    """The largest box of ``ratio`` in a picture of ``size``, centred on ``focus``
+    (percentages from the left and the top) as far as the edges allow."""
+    width, height = size
+    box_width = min(width, round(height * ratio[0] / ratio[1]))
+    box_height = min(height, round(box_width * ratio[1] / ratio[0]))
+    left = round(width * focus[0] / 100 - box_width / 2)
+    top = round(height * focus[1] / 100 - box_height / 2)
+    left = max(0, min(left, width - box_width))
+    top = max(0, min(top, height - box_height))
+    return (left, top, left + box_width, top + box_height)
+
+
+def render_widths(file, folder, old, storage, focus=None):
+    """Renditions of ``file`` under ``folder``, replacing those listed in ``old``.
+
+    Besides the whole picture in a few widths: given a ``focus`` (the
+    editor's focal point), a 3:2 crop around it for teaser lists and thumbnails."""
     delete_renditions(old, storage)
     with file.open("rb") as handle, PILImage.open(handle) as original:
         original.load()
         transparent = "A" in original.getbands() or "transparency" in original.info
         source = original.convert("RGBA" if transparent else "RGB")
     fallback_format, fallback_ext = ("PNG", "png") if transparent else ("JPEG", "jpg")
-    renditions = {"fallback": [], "webp": []}
-    for width in rendition_widths(source.width):
-        height = round(source.height * width / source.width)
-        resized = source if width == source.width else source.resize((width, height), LANCZOS)
-        for key, kind, extension in (
-            ("fallback", fallback_format, fallback_ext),
-            ("webp", "WEBP", "webp"),
-        ):
-            buffer = io.BytesIO()
-            options = {"quality": 82} if kind != "PNG" else {"optimize": True}
-            resized.save(buffer, kind, **options)
-            name = storage.save(f"{folder}/{width}.{extension}", ContentFile(buffer.getvalue()))
-            renditions[key].append([width, name])
+    renditions = {"fallback": [], "webp": [], "crop": [], "crop_webp": []}
+
+    def write(picture, widths, stem, keys):
+        for width in widths:
+            height = round(picture.height * width / picture.width)
+            resized = (
+                picture if width == picture.width else picture.resize((width, height), LANCZOS)
+            )
+            for key, kind, extension in (
+                (keys[0], fallback_format, fallback_ext),
+                (keys[1], "WEBP", "webp"),
+            ):
+                buffer = io.BytesIO()
+                options = {"quality": 82} if kind != "PNG" else {"optimize": True}
+                resized.save(buffer, kind, **options)
+                name = f"{folder}/{stem}{width}.{extension}"
+                renditions[key].append([width, storage.save(name, ContentFile(buffer.getvalue()))])
+
+    write(source, rendition_widths(source.width), "", ("fallback", "webp"))
+    if focus is None:
+        return {"fallback": renditions["fallback"], "webp": renditions["webp"]}
+    cropped = source.crop(crop_box(source.size, focus))
+    write(cropped, rendition_widths(cropped.width, CROP_WIDTHS), "crop-", ("crop", "crop_webp"))
     return renditions

@@ -37,9 +37,14 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"}, "ol": {"start"}, "img": {"src", "alt", "data-file"},
     "th": {"scope"}, "div": {"data-video", "data-title"},
+    "figure": {"data-align", "data-size"},
 }  # fmt: skip
 # One class on one element: the info box (<aside class="infobox">), nothing else.
 ALLOWED_CLASSES = {"aside": {blocks.INFOBOX_CLASS}}
+# How a body picture stands in the text (static/js/editor-pictures.js): beside it
+# on the left or right, half or a third of the column wide; without these
+# attributes, the full width. Other values are dropped.
+FIGURE_LAYOUT = {"data-align": {"left", "right"}, "data-size": {"medium", "small"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # The rich-text editor in the admin (django-prose-editor), configured to
@@ -81,6 +86,9 @@ BODY_EDITOR = {
         # (normalise_href), a search for our articles, and paste that drops
         # trailing breaks and foreign pictures and says so.
         "PortalEditing": True,
+        # Ours too (static/js/editor-pictures.js): a picture beside the text, left
+        # or right, half or a third wide (FIGURE_LAYOUT).
+        "PortalPictures": True,
     }
 }
 
@@ -110,6 +118,8 @@ def sanitize_html(html, removed=None):
     def attribute_filter(tag, attribute, value):
         if attribute == "title" and not value.strip():
             return None  # the editor's link dialog writes title="" when Titel stays empty
+        if tag == "figure":
+            return value if value in FIGURE_LAYOUT.get(attribute, ()) else None
         if tag == "a" and attribute == "href":
             href = normalise_href(value)
             if href is None and removed is not None:

@@ -302,6 +302,7 @@ def test_the_back_office_pages_meet_wcag_21_aa(page, site, django_user_model):
         "admin-article": f"/admin/articles/article/{article.pk}/change/",
         "admin-planning": "/admin/articles/article/planung/",
         "admin-images": "/admin/articles/image/",
+        "admin-image": f"/admin/articles/image/{article.lead_image.pk}/change/",
         "admin-sections": "/admin/articles/section/",
         "admin-image-picker": "/admin/articles/image/auswahl/?CKEditorFuncNum=1",
         "admin-vendor": f"/admin/ads/vendor/{vendor.pk}/change/",
