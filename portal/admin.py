@@ -2,11 +2,16 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from django_tasks_db.admin import DBTaskResultAdmin
@@ -146,3 +151,51 @@ class TaskResultAdmin(DBTaskResultAdmin):
 # Listed once, under the portal, in German.
 admin.site.unregister(DBTaskResult)
 admin.site.register(Task, TaskResultAdmin)
+
+
+# Second factors (portal.sites): each person sets theirs up at sign-in; nobody edits
+# devices by hand (django-otp's own pages would, in English, and show the keys' seeds).
+# A superuser resets a lost one from the user list; its owner sets up anew at the next sign-in.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+
+
+class PortalUserAdmin(UserAdmin):
+    actions = ["reset_second_factor"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("reset_second_factor", None)
+        return actions
+
+    @admin.action(
+        description=_("Zweiten Faktor zurücksetzen (bei der nächsten Anmeldung neu einrichten)")
+    )
+    def reset_second_factor(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        with transaction.atomic():
+            for user in queryset:
+                TOTPDevice.objects.filter(user=user).delete()
+                StaticDevice.objects.filter(user=user).delete()
+                self.log_change(request, user, _("Zweiten Faktor zurückgesetzt."))
+        self.message_user(
+            request,
+            ngettext(
+                "Zweiter Faktor von %(count)d Person zurückgesetzt; sie richtet ihn bei der "
+                "nächsten Anmeldung neu ein.",
+                "Zweiter Faktor von %(count)d Personen zurückgesetzt; sie richten ihn bei der "
+                "nächsten Anmeldung neu ein.",
+                len(queryset),
+            )
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, PortalUserAdmin)

@@ -5,13 +5,14 @@ import base64
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.sites import OTP_FAILURES
-from tests.conftest import PASSWORD, make_staff
+from tests.conftest import PASSWORD, logged_in, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,46 @@ def test_point_6_a_foreign_next_address_is_not_followed(django_user_model):
     )
 
     assert response["Location"] == "/admin/"
+
+
+def test_point_6_a_superuser_resets_a_lost_second_factor_and_the_owner_sets_it_up_anew(
+    django_user_model,
+):
+    clerk = make_staff(django_user_model, "aboservice", "Aboverwaltung")
+    client, _ = password_step("aboservice")
+    set_up_app(client)
+    boss = django_user_model.objects.create_superuser("chefin", "chefin@example.org", PASSWORD)
+    admin = logged_in(boss)
+
+    done = admin.post(
+        "/admin/auth/user/",
+        {"action": "reset_second_factor", "_selected_action": [clerk.pk]},
+        follow=True,
+    )
+
+    assert "Zweiter Faktor von 1 Person zurückgesetzt" in done.text
+    assert not TOTPDevice.objects.filter(user=clerk).exists()
+    assert not StaticToken.objects.filter(device__user=clerk).exists()
+    assert password_step("aboservice")[1]["Location"].startswith(
+        "/admin/zweiter-faktor/einrichten/"
+    )
+    # The devices have no admin pages of their own (English, with their keys' seeds).
+    assert admin.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_point_6_only_a_superuser_may_reset_a_second_factor(django_user_model):
+    clerk = make_staff(django_user_model, "aboservice", "Aboverwaltung")
+    client, _ = password_step("aboservice")
+    set_up_app(client)
+    user_admin = make_staff(django_user_model, "personal", "Redaktion")
+    user_admin.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_user", "change_user"])
+    )
+    admin = logged_in(user_admin)
+
+    assert "reset_second_factor" not in admin.get("/admin/auth/user/").text
+    admin.post(
+        "/admin/auth/user/", {"action": "reset_second_factor", "_selected_action": [clerk.pk]}
+    )
+
+    assert TOTPDevice.objects.filter(user=clerk, confirmed=True).exists()
