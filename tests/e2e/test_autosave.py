@@ -6,12 +6,14 @@ a changed form asks first; Ctrl+S saves; "Vorschau" shows what the form
 holds now, in a window of its own, with a way back.
 """
 
+import contextlib
 import os
 import re
 import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from articles.autosave import Autosave
@@ -218,9 +220,11 @@ def test_point_1_preview_shows_the_unsaved_state_in_its_own_window(page, draft):
     expect(preview.locator(".article__body")).to_contain_text("Noch ein Satz.")
     assert popups == []
 
-    preview.get_by_role("link", name="Zurück zum Bearbeiten").click()
-
-    wait_for(preview.is_closed)
+    # The window closes itself on this click, sometimes before the click's own
+    # bookkeeping ends (TargetClosedError): that is what it should do.
+    with preview.expect_event("close"), contextlib.suppress(PlaywrightError):
+        preview.get_by_role("link", name="Zurück zum Bearbeiten").click(no_wait_after=True)
+    assert preview.is_closed()
     expect(page.locator(".ProseMirror >> visible=true")).to_contain_text("Noch ein Satz.")
     draft.refresh_from_db()
     assert draft.headline == "Digitalstrategie überarbeitet"  # the preview saved nothing
