@@ -48,7 +48,7 @@ def test_point_8_an_editor_writes_with_table_info_box_video_and_sees_the_preview
     page.get_by_role("button", name="Info-Kasten einfügen").click()
     box = editor.locator("aside.infobox")
     expect(box).to_have_count(1)
-    box.locator("h3").click()
+    box.locator("h2").click()
     page.keyboard.press("End")
     page.keyboard.type(" zum OZG")
     box.locator("p").click()
@@ -113,7 +113,7 @@ def test_point_8_an_editor_writes_with_table_info_box_video_and_sees_the_preview
     article = Article.objects.get(headline="Onlinedienste im Ländervergleich")
     assert '<thead><tr><th scope="col"><p>Land</p></th>' in article.body
     assert "<td><p>655</p></td></tr></tbody></table>" in article.body
-    assert '<aside class="infobox"><h3>Info zum OZG</h3><p>Das Onlinezugangsgesetz' in article.body
+    assert '<aside class="infobox"><h2>Info zum OZG</h2><p>Das Onlinezugangsgesetz' in article.body
     assert (
         '<div data-video="youtube:dQw4w9WgXcQ" data-title="Rede der Ministerin"></div>'
         in article.body
