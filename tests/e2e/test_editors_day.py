@@ -22,6 +22,7 @@ from portal.lib.images import make_renditions
 from subscriptions.models import OutgoingMail
 from tests.conftest import make_staff
 from tests.e2e.conftest import SCREENSHOTS, browser_settings
+from tests.e2e.editor import insert_info_box, insert_table
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_journeys import insert_link, insert_picture, log_in
 from tests.e2e.test_links_and_paste import PASTED, paste_html
@@ -116,27 +117,11 @@ def test_done_means_an_editors_day_from_paste_to_a_published_correction(
     # Paragraphs now: 0 first, 1 pasted, 2 link, 3 long, 4 last.
     # A table after the last paragraph.
     end_of_paragraph(page, 4)
-    page.get_by_role("button", name="Tabelle einfügen").click()
-    dialog = page.locator("dialog[open]")
-    dialog.get_by_label("Zeilen (ohne Kopfzeile)").fill("2")
-    dialog.get_by_label("Spalten").fill("2")
-    dialog.get_by_role("button", name="Tabelle einfügen").click()
-    expect(editor.locator("table")).to_have_count(1)
-    for text in ["Land", "Dienste", "Sachsen", "412", "Bayern"]:
-        page.keyboard.type(text)
-        page.keyboard.press("Tab")
-    page.keyboard.type("655")
+    insert_table(page, ["Land", "Dienste"], ["Sachsen", "412"], ["Bayern", "655"])
 
     # An info box after the link.
     end_of_paragraph(page, 2)
-    page.get_by_role("button", name="Info-Kasten einfügen").click()
-    box = editor.locator("aside.infobox")
-    expect(box).to_have_count(1)
-    box.locator("h2").click()
-    page.keyboard.press("End")
-    page.keyboard.type(" zum OZG")
-    box.locator("p").click()
-    page.keyboard.type("Das Onlinezugangsgesetz verpflichtet Bund und Länder.")
+    insert_info_box(page, " zum OZG", "Das Onlinezugangsgesetz verpflichtet Bund und Länder.")
 
     # Two pictures from the archive: one left of the long paragraph, one over the full width.
     end_of_paragraph(page, 2)
