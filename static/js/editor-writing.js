@@ -5,7 +5,7 @@
 // cells: the sanitizer keeps no colspan). What they write is what
 // portal.lib.blocks stores:
 //   <table><thead><tr><th scope="col">…</th></tr></thead><tbody>…</tbody></table>
-//   <aside class="infobox"><h3>Titel</h3><p>…</p></aside>
+//   <aside class="infobox"><h2>Titel</h2><p>…</p></aside>
 //   <div data-video="youtube:ID" data-title="…"></div>
 import {
   Extension,
@@ -104,7 +104,10 @@ export const InfoBox = Node.create({
             .insertContent({
               type: this.name,
               content: [
-                { type: "heading", attrs: { level: 3 }, content: [{ type: "text", text: "Info" }] },
+                // Level 2: a box's title never skips a level after the page's h1
+                // (axe's heading-order on the public page and on the article form,
+                // whose first fieldset has no heading of its own).
+                { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Info" }] },
                 { type: "paragraph" },
               ],
             })

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.conftest import make_staff
+from tests.e2e.editor import insert_info_box, insert_table
 from tests.e2e.test_journeys import log_in
 from tests.factories import make_article, make_section
 
@@ -45,28 +46,12 @@ def test_point_8_an_editor_writes_with_table_info_box_video_and_sees_the_preview
     expect(page.locator(".portal-word-count")).to_have_text("6 Wörter · Lesezeit etwa 1 Minute")
 
     # An info box: its title first, then its text.
-    page.get_by_role("button", name="Info-Kasten einfügen").click()
-    box = editor.locator("aside.infobox")
-    expect(box).to_have_count(1)
-    box.locator("h3").click()
-    page.keyboard.press("End")
-    page.keyboard.type(" zum OZG")
-    box.locator("p").click()
-    page.keyboard.type("Das Onlinezugangsgesetz verpflichtet Bund und Länder.")
+    insert_info_box(page, " zum OZG", "Das Onlinezugangsgesetz verpflichtet Bund und Länder.")
 
     # A table with a header row, from the toolbar's German dialog.
     editor.locator("p").first.click()
     page.keyboard.press("End")
-    page.get_by_role("button", name="Tabelle einfügen").click()
-    dialog = page.locator("dialog[open]")
-    dialog.get_by_label("Zeilen (ohne Kopfzeile)").fill("2")
-    dialog.get_by_label("Spalten").fill("2")
-    dialog.get_by_role("button", name="Tabelle einfügen").click()
-    expect(editor.locator("table")).to_have_count(1)
-    for text in ["Land", "Dienste", "Sachsen", "412", "Bayern"]:
-        page.keyboard.type(text)
-        page.keyboard.press("Tab")
-    page.keyboard.type("655")  # a Tab in the last cell would add a row
+    insert_table(page, ["Land", "Dienste"], ["Sachsen", "412"], ["Bayern", "655"])
     expect(page.get_by_role("button", name="Zeile darunter einfügen")).to_be_visible()
 
     # A video: the address as copied from YouTube, and its title.
@@ -113,7 +98,7 @@ def test_point_8_an_editor_writes_with_table_info_box_video_and_sees_the_preview
     article = Article.objects.get(headline="Onlinedienste im Ländervergleich")
     assert '<thead><tr><th scope="col"><p>Land</p></th>' in article.body
     assert "<td><p>655</p></td></tr></tbody></table>" in article.body
-    assert '<aside class="infobox"><h3>Info zum OZG</h3><p>Das Onlinezugangsgesetz' in article.body
+    assert '<aside class="infobox"><h2>Info zum OZG</h2><p>Das Onlinezugangsgesetz' in article.body
     assert (
         '<div data-video="youtube:dQw4w9WgXcQ" data-title="Rede der Ministerin"></div>'
         in article.body
