@@ -287,7 +287,8 @@ class ArticleAdmin(
             "older": older,
             "newer": newer,
             "diff": diff,
-            "can_restore": self.may_edit(request, article),
+            # Of a published article into the draft of its change (TwoEditorsAdmin.restore_view).
+            "can_restore": self.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 

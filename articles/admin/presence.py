@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles import presence
+from articles import presence, review
 from articles.diff import readable
 from articles.models import Article
 from articles.revisions import compare, restore, snapshot
@@ -85,7 +85,9 @@ class TwoEditorsAdmin:
         article = Article.objects.only("pk", "status").filter(pk=_int(object_id)).first()
         if article is None:
             raise Http404
-        if not self.may_edit(request, article):
+        # Whoever may save the form: a published article's saves go into its
+        # working copy (articles.review), which the Redaktion may propose too.
+        if not self.has_change_permission(request, article):
             raise PermissionDenied
         tab = request.POST.get("tab", "")
         if not _TAB.fullmatch(tab):
@@ -98,7 +100,7 @@ class TwoEditorsAdmin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
-        if obj is not None and obj.pk and self.may_edit(request, obj):
+        if obj is not None and obj.pk and self.has_change_permission(request, obj):
             context["presence_url"] = reverse("admin:articles_article_presence", args=[obj.pk])
             context["presence_note"] = presence_note(obj.pk, request.user)
         # A conflict has a heading of its own that says what happened; Django's
@@ -115,14 +117,16 @@ class TwoEditorsAdmin:
 
     def restore_view(self, request, object_id, number):
         """GET: the earlier version, as it was and against today's, and a question.
-        POST: bring it back, as a new version."""
+        POST: bring it back, as a new version; of a published article, into the draft of
+        its next change (articles.review): readers keep the live version until it is
+        published, so whoever may draft a change may restore."""
         if request.method not in ("GET", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
         if request.method == "GET":
             article = Article.objects.filter(pk=_int(object_id)).first()
             if article is None:
                 raise Http404
-            if not self.may_edit(request, article):
+            if not self.has_change_permission(request, article):
                 raise PermissionDenied
             revision = get_object_or_404(article.revisions.select_related("user"), number=number)
             return self._restore_page(request, article, revision)
@@ -132,22 +136,38 @@ class TwoEditorsAdmin:
             article = Article.objects.select_for_update().filter(pk=_int(object_id)).first()
             if article is None:
                 raise Http404
-            if not self.may_edit(request, article):
+            if not self.has_change_permission(request, article):
                 raise PermissionDenied
             revision = get_object_or_404(article.revisions, number=number)
-            new = restore(article, revision, request.user)
-        self.log_change(request, article, [{"changed": {"fields": [str(new)]}}])
-        self.message_user(
-            request,
-            _("Version %(old)d wiederhergestellt; gespeichert als Version %(new)d.")
-            % {"old": revision.number, "new": new.number},
-            messages.SUCCESS,
-        )
+            if review.uses_working_copy(article):
+                review.restore_into_working_copy(article, revision, request.user)
+                new = None
+            else:
+                new = restore(article, revision, request.user)
+        if new is None:
+            self.log_change(
+                request, article, [{"changed": {"fields": [str(_("Entwurf der Änderung"))]}}]
+            )
+            text = _(
+                "Version %(old)d steht jetzt im Entwurf der Änderung. Veröffentlicht bleibt "
+                "die bisherige Fassung, bis die Änderungen veröffentlicht werden."
+            ) % {"old": revision.number}
+        else:
+            self.log_change(request, article, [{"changed": {"fields": [str(new)]}}])
+            text = _("Version %(old)d wiederhergestellt; gespeichert als Version %(new)d.") % {
+                "old": revision.number,
+                "new": new.number,
+            }
+        self.message_user(request, text, messages.SUCCESS)
         return redirect("admin:articles_article_change", article.pk)
 
     def _restore_page(self, request, article, revision):
         old = revision.data
         shown = readable(old)
+        # A published article's restore goes into the draft of its change: compared with that.
+        into_draft = review.uses_working_copy(article)
+        copy = review.working_copy_of(article) if into_draft else None
+        now = {**snapshot(article), **copy.data} if copy else snapshot(article)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -156,7 +176,9 @@ class TwoEditorsAdmin:
             "crumb": _("Wiederherstellen"),
             "revision": revision,
             # What restoring changes: today's text struck, the old one underlined.
-            "diff": compare(snapshot(article), old),
+            "diff": compare(now, old),
+            "into_draft": into_draft,
+            "has_draft": copy is not None,
             "old": {
                 "kicker": old.get("kicker", ""),
                 "headline": old.get("headline", ""),
