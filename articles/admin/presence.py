@@ -85,9 +85,8 @@ class TwoEditorsAdmin:
         article = Article.objects.only("pk", "status").filter(pk=_int(object_id)).first()
         if article is None:
             raise Http404
-        # Whoever may save the form: a published article's saves go into its
-        # working copy (articles.review), which the Redaktion may propose too.
-        if not self.has_change_permission(request, article):
+        # A published article too: its form saves into the draft of a change.
+        if not self.may_edit(request, article):
             raise PermissionDenied
         tab = request.POST.get("tab", "")
         if not _TAB.fullmatch(tab):
@@ -100,7 +99,7 @@ class TwoEditorsAdmin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
-        if obj is not None and obj.pk and self.has_change_permission(request, obj):
+        if obj is not None and obj.pk and self.may_edit(request, obj):
             context["presence_url"] = reverse("admin:articles_article_presence", args=[obj.pk])
             context["presence_note"] = presence_note(obj.pk, request.user)
         # A conflict has a heading of its own that says what happened; Django's
@@ -126,7 +125,7 @@ class TwoEditorsAdmin:
             article = Article.objects.filter(pk=_int(object_id)).first()
             if article is None:
                 raise Http404
-            if not self.has_change_permission(request, article):
+            if not self.may_edit(request, article):
                 raise PermissionDenied
             revision = get_object_or_404(article.revisions.select_related("user"), number=number)
             return self._restore_page(request, article, revision)
@@ -136,7 +135,7 @@ class TwoEditorsAdmin:
             article = Article.objects.select_for_update().filter(pk=_int(object_id)).first()
             if article is None:
                 raise Http404
-            if not self.has_change_permission(request, article):
+            if not self.may_edit(request, article):
                 raise PermissionDenied
             revision = get_object_or_404(article.revisions, number=number)
             if review.uses_working_copy(article):
