@@ -8,8 +8,14 @@ choice: "Meine übernehmen" or keep the other's. The fingerprint tells who
 changed what since the form was opened, which decides the preselected choice:
 a field only they changed keeps theirs, one only I changed takes mine, one
 both changed waits for the editor to choose. Saving again applies the choices.
+
+A published article is edited in its working copy (articles.review): there
+"theirs" is the copy, and the fingerprint also carries which copy at which of
+its saves the form was opened on (``"c"``, WorkingCopy.mark), so two people
+drafting the same change are settled the same way.
 """
 
+import copy as shallow
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -22,7 +28,16 @@ from django.utils.translation import gettext as _
 from articles.body import embed_body_images
 from articles.diff import as_text, readable, word_diff
 from articles.models import Article, Revision
-from articles.revisions import REVISED_FIELDS, _label, _plain, compare, moment, snapshot
+from articles.review import WorkingCopy, uses_working_copy, working_copy_of
+from articles.revisions import (
+    REVISED_FIELDS,
+    _label,
+    _plain,
+    apply_snapshot,
+    compare,
+    moment,
+    snapshot,
+)
 from portal.lib.text import sanitize_html
 
 MINE, THEIRS = "mine", "theirs"
@@ -45,12 +60,50 @@ def _digest(name, value):
 
 
 def fingerprint(article):
-    """What ``loaded_fields`` carries: the version and a digest of each field as opened."""
-    data = snapshot(article)
+    """What ``loaded_fields`` carries: the version and a digest of each field as opened
+    (of a published article: as its working copy has them, which the form shows)."""
+    copy = working_copy_of(article) if uses_working_copy(article) else None
+    data = {**snapshot(article), **copy.data} if copy else snapshot(article)
     return json.dumps(
-        {"v": article.version, **{name: _digest(name, data[name]) for name in REVISED_FIELDS}},
+        {
+            "v": article.version,
+            "c": copy.mark if copy else None,
+            **{name: _digest(name, data[name]) for name in REVISED_FIELDS},
+        },
         separators=(",", ":"),
     )
+
+
+@dataclass
+class Stored:
+    """What a save is settled against ("theirs"): the article row, or its working copy."""
+
+    article: Article  # with theirs' values (for a copy: in memory only)
+    data: dict  # a snapshot
+    copy: WorkingCopy | None
+    mark: str | None  # the copy's, as fingerprints carry it
+
+    @classmethod
+    def of(cls, current):
+        """``current`` is the locked article row; its working copy is locked too."""
+        copy = None
+        if uses_working_copy(current):
+            copy = WorkingCopy.objects.select_for_update().filter(article=current).first()
+        if copy is None:
+            return cls(current, snapshot(current), None, None)
+        data = {**snapshot(current), **copy.data}
+        data.pop("vendors", None)
+        article = shallow.copy(current)
+        apply_snapshot(article, data, skip={"status"})
+        return cls(article, data, copy, copy.mark)
+
+    def last_save(self, user):
+        """(revision or None, who, when) of the save this one meets."""
+        if self.copy is not None:
+            return None, _who(self.copy.updated_by, user), moment(self.copy.updated_at)
+        revision = self.article.revisions.select_related("user").first()
+        at = revision.created_at if revision else self.article.updated_at
+        return revision, _who(revision and revision.user, user), moment(at)
 
 
 def _read(text):
@@ -99,6 +152,7 @@ class Conflict:
     fields: list = field(default_factory=list)  # FieldChoice, in the diffs' order
     diff: list = field(default_factory=list)  # rows (label, diff) stored -> form
     unresolved: bool = False  # the editor saved again without choosing for every field
+    of_draft: bool = False  # theirs is the draft of a change to the published article
 
 
 def settle(form, cleaned):
@@ -107,44 +161,59 @@ def settle(form, cleaned):
     Raises ValidationError (and leaves ``form.conflict`` set) when someone saved
     meanwhile or a field both changed still waits for a choice. Otherwise
     writes the kept values of the others into ``cleaned`` and returns.
-    The row stays locked until this save ends (the admin runs it in a
-    transaction), so nobody can slip in between check and save.
+    The row (and a published article's working copy) stays locked until this
+    save ends (the admin runs it in a transaction), so nobody can slip in
+    between check and save.
     """
     article = form.instance
     current = Article.objects.select_for_update().get(pk=article.pk)
     # Saved over the version just read, whatever the form's copy said.
     article.version = current.version
-    theirs = snapshot(current)
+    stored = Stored.of(current)
+    # A save into the working copy builds on the copy just locked (articles.review).
+    article._working_copy_cache = stored.copy
+    theirs = stored.data
     mine = posted_snapshot(theirs, cleaned, form.posted_links())
     if not mine.get("slug"):  # left empty: the address stays (or follows the headline)
         mine["slug"] = theirs["slug"]
-    stale = cleaned.get("loaded_version") != current.version
+    base = _read(cleaned.get("loaded_fields"))
+    # A copy saved since the form was opened, or since the last conflict shown.
+    # (A form without a fingerprint cannot tell; its article version still counts.)
+    copy_saved = stored.copy is not None and base is not None and _seen(base) != stored.mark
+    stale = cleaned.get("loaded_version") != current.version or copy_saved
     # Opened before it went live by someone who may not publish: told once; saving
     # again makes a draft of the change (articles.review), the live version stays.
     published_meanwhile = (
-        stale and current.status == Article.Status.PUBLISHED and not form.can_publish()
+        stale
+        and stored.copy is None
+        and current.status == Article.Status.PUBLISHED
+        and not form.can_publish()
     )
-    base = _read(cleaned.get("loaded_fields"))
-    choices = _field_choices(base, stale, current, theirs, mine, form.data)
+    choices = _field_choices(base, stale, current, stored, mine, form.data)
     unresolved = [choice for choice in choices if choice.choice is None]
     if not (stale or published_meanwhile or unresolved):
-        _apply(form, cleaned, current, theirs, choices)
+        _apply(form, cleaned, stored, choices)
         return
-    revision = current.revisions.select_related("user").first()
+    revision, by, at = stored.last_save(form.user)
     form.conflict = Conflict(
         version=current.version,
         published_meanwhile=published_meanwhile,
         revision=revision,
-        by=_who(revision, form.user),
-        at=moment(revision.created_at if revision else current.updated_at),
+        by=by,
+        at=at,
         fields=choices,
         diff=compare(theirs, mine),
         unresolved=bool(unresolved) and not stale,
+        of_draft=stored.copy is not None,
     )
-    # The next save settles against this version; the fingerprint stays the
-    # one of the version first opened, so who changed what stays known.
+    # The next save settles against this version (and copy); the fingerprint
+    # stays the one of the version first opened, so who changed what stays known.
     form.data = form.data.copy()
     form.data[form.add_prefix("loaded_version")] = current.version
+    if base is not None and stored.copy is not None:
+        form.data[form.add_prefix("loaded_fields")] = json.dumps(
+            {**base, "seen": stored.mark}, separators=(",", ":")
+        )
     if published_meanwhile:
         raise forms.ValidationError(
             _(
@@ -162,14 +231,25 @@ def settle(form, cleaned):
     )
 
 
-def _field_choices(base, stale, current, theirs, mine, data):
+def _seen(base):
+    """The working copy (mark) this form last met: when opened, or in the conflict shown."""
+    return base.get("seen", base.get("c"))
+
+
+def _field_choices(base, stale, current, stored, mine, data):
     """A FieldChoice for each field that differs between the stored article and the form.
 
     Without a fingerprint (a form from before it existed) nothing is known of
     who changed what: each differing field waits for a choice, unless nobody
     saved since the form was opened.
     """
-    if (base is None and not stale) or (base is not None and base.get("v") == current.version):
+    theirs = stored.data
+    untouched = (
+        base is not None
+        and base.get("v") == current.version
+        and (stored.copy is None or base.get("c") == stored.mark)
+    )
+    if (base is None and not stale) or untouched:
         # Nobody saved since the form was opened: what differs is the editor's.
         base = {name: _digest(name, theirs[name]) for name in REVISED_FIELDS}
     unknown = base is None or not all(name in base for name in REVISED_FIELDS)
@@ -198,41 +278,58 @@ def _field_choices(base, stale, current, theirs, mine, data):
     return choices
 
 
-def _apply(form, cleaned, current, theirs, choices):
+def _apply(form, cleaned, stored, choices):
     """Where the other's value is kept, the form's gives way to it."""
     for choice in choices:
         if choice.choice != THEIRS:
             continue
         if choice.name == "tags":
-            cleaned["tags"] = list(theirs["tags"])
+            cleaned["tags"] = list(stored.data["tags"])
+        elif choice.name == "links" and stored.copy is not None:
+            # The draft is saved from the posted rows (form.posted_links): the copy's.
+            form.data = link_rows(form.data, "links", stored.article.pk, stored.data["links"])
         elif choice.name == "links":
             # The inline's rows are replaced by the stored ones (ArticleAdmin.get_formset_kwargs).
             form.instance.keep_stored_links = True
         else:
-            cleaned[choice.name] = getattr(current, choice.name)
+            cleaned[choice.name] = getattr(stored.article, choice.name)
 
 
-def _who(revision, user):
-    if revision is None or revision.user is None:
+def _who(person, user):
+    if person is None:
         return _("jemand anderem")
-    if user is not None and revision.user_id == user.pk:
+    if user is not None and person.pk == user.pk:
         return _("Ihnen selbst (in einem anderen Fenster)")
-    return revision.user.get_full_name() or revision.user.get_username()
+    return person.get_full_name() or person.get_username()
 
 
 def stored_link_rows(data, article, prefix):
     """The inline's POST data with the article's stored links: saving changes none of them."""
-    rows = list(article.links.order_by("position", "id"))
+    rows = [
+        (link.pk, link.label, link.url, link.position)
+        for link in article.links.order_by("position", "id")
+    ]
+    return _with_rows(data, prefix, article.pk, rows, initial=len(rows))
+
+
+def link_rows(data, prefix, article_pk, links):
+    """The inline's POST data with these links ([label, url] pairs) as new rows."""
+    rows = [("", label, url, n) for n, (label, url) in enumerate(links)]
+    return _with_rows(data, prefix, article_pk, rows, initial=0)
+
+
+def _with_rows(data, prefix, article_pk, rows, initial):
     kept = data.copy()
     for key in [k for k in kept if k.startswith(f"{prefix}-") and k[len(prefix) + 1].isdigit()]:
         del kept[key]
-    for n, link in enumerate(rows):
-        kept[f"{prefix}-{n}-id"] = str(link.pk)
-        kept[f"{prefix}-{n}-article"] = str(article.pk)
-        kept[f"{prefix}-{n}-label"] = link.label
-        kept[f"{prefix}-{n}-url"] = link.url
-        kept[f"{prefix}-{n}-position"] = str(link.position)
-    kept[f"{prefix}-TOTAL_FORMS"] = kept[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+    for n, (pk, label, url, position) in enumerate(rows):
+        kept[f"{prefix}-{n}-id"] = str(pk)
+        kept[f"{prefix}-{n}-article"] = str(article_pk)
+        kept[f"{prefix}-{n}-label"] = label
+        kept[f"{prefix}-{n}-url"] = url
+        kept[f"{prefix}-{n}-position"] = str(position)
+    kept[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    kept[f"{prefix}-INITIAL_FORMS"] = str(initial)
     return kept
 
 

@@ -10,6 +10,8 @@ until someone who may publish applies the copy (apply_working_copy). The copy
 is the pending revision: it keeps its own step and note while it is in review.
 """
 
+from copy import copy as clone
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -40,7 +42,8 @@ class WorkingCopy(models.Model):
 
     ``data`` has the shape of a revision's snapshot (articles.revisions.snapshot),
     plus the IT-Guide vendors; ``base_version`` is the article's version it
-    was last saved against.
+    was last saved against. ``version`` counts the copy's own saves, so a form
+    opened on it knows when someone else saved into it meanwhile (articles.conflicts).
     """
 
     class Status(models.TextChoices):
@@ -52,6 +55,7 @@ class WorkingCopy(models.Model):
     )
     data = models.JSONField(_("Inhalt"))
     base_version = models.PositiveIntegerField(_("Stand der veröffentlichten Fassung"))
+    version = models.PositiveIntegerField(_("Version des Entwurfs"), default=0, editable=False)
     status = models.CharField(
         _("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -82,6 +86,11 @@ class WorkingCopy(models.Model):
 
     def __str__(self):
         return str(_("Entwurf der Änderung von „%(title)s“") % {"title": self.article.title})
+
+    @property
+    def mark(self):
+        """Which copy at which save: a discarded copy's successor starts again at 1."""
+        return f"{self.pk}.{self.version}"
 
 
 def uses_working_copy(article):
@@ -142,6 +151,7 @@ def save_working_copy(article, data, user, action, note=""):
     copy = working_copy_of(article) or WorkingCopy(article=article)
     copy.data = data
     copy.base_version = article.version
+    copy.version += 1
     copy.updated_by = user
     if action == SUBMIT:
         copy.status = WorkingCopy.Status.REVIEW
@@ -158,6 +168,31 @@ def save_working_copy(article, data, user, action, note=""):
     copy.save()
     article._working_copy_cache = copy
     return copy
+
+
+def restore_into_working_copy(article, revision, user):
+    """An earlier version of a published article becomes the draft of its next change.
+
+    Restoring must not change what readers see: the content goes into the
+    working copy (status, publication time and address stay as the draft has
+    them), and goes live only when someone publishes the changes. Call with
+    the article row locked; the copy is read afresh and locked too.
+    """
+    from articles.revisions import NOT_RESTORED, apply_snapshot, unsaved_snapshot
+
+    copy = WorkingCopy.objects.select_for_update().filter(article=article).first()
+    article._working_copy_cache = copy
+    draft = clone(article)
+    if copy is not None:
+        apply_snapshot(draft, copy.data, skip={"status"})
+    apply_snapshot(draft, revision.data, skip=NOT_RESTORED)
+    data = unsaved_snapshot(draft, revision.data["tags"], revision.data["links"])
+    # Revisions do not keep the IT-Guide vendors: the draft keeps its own.
+    if copy is not None and "vendors" in copy.data:
+        data["vendors"] = copy.data["vendors"]
+    else:
+        data["vendors"] = list(article.vendors.values_list("pk", flat=True))
+    return save_working_copy(article, data, user, SAVE)
 
 
 def apply_working_copy(article, user, status=Article.Status.PUBLISHED, note=""):

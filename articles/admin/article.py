@@ -287,6 +287,7 @@ class ArticleAdmin(
             "older": older,
             "newer": newer,
             "diff": diff,
+            # Of a published article into the draft of its change (TwoEditorsAdmin.restore_view).
             "can_restore": self.may_edit(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
@@ -327,11 +328,11 @@ class ArticleAdmin(
         return request.user.has_perm("articles.publish_article")
 
     def may_edit(self, request, article):
-        """May this person change this article? A published or scheduled one: only those
-        who may publish."""
-        published_or_scheduled = article.status == Article.Status.PUBLISHED
-        allowed = super().has_change_permission(request, article)
-        return allowed and (not published_or_scheduled or self.has_publish_permission(request))
+        """May this person work on this article's form (save, autosave, restore, be seen
+        there)? A published or scheduled one never changes by that: its saves and restores
+        go into its working copy (articles.review), which the Redaktion may propose and
+        only who may publish puts live."""
+        return super().has_change_permission(request, article)
 
     @admin.action(description=_("Ausgewählte Artikel veröffentlichen"), permissions=["publish"])
     def publish_selected(self, request, queryset):

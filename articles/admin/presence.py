@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles import presence
+from articles import presence, review
 from articles.diff import readable
 from articles.models import Article
 from articles.revisions import compare, restore, snapshot
@@ -85,6 +85,7 @@ class TwoEditorsAdmin:
         article = Article.objects.only("pk", "status").filter(pk=_int(object_id)).first()
         if article is None:
             raise Http404
+        # A published article too: its form saves into the draft of a change.
         if not self.may_edit(request, article):
             raise PermissionDenied
         tab = request.POST.get("tab", "")
@@ -115,7 +116,9 @@ class TwoEditorsAdmin:
 
     def restore_view(self, request, object_id, number):
         """GET: the earlier version, as it was and against today's, and a question.
-        POST: bring it back, as a new version."""
+        POST: bring it back, as a new version; of a published article, into the draft of
+        its next change (articles.review): readers keep the live version until it is
+        published, so whoever may draft a change may restore."""
         if request.method not in ("GET", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
         if request.method == "GET":
@@ -135,19 +138,35 @@ class TwoEditorsAdmin:
             if not self.may_edit(request, article):
                 raise PermissionDenied
             revision = get_object_or_404(article.revisions, number=number)
-            new = restore(article, revision, request.user)
-        self.log_change(request, article, [{"changed": {"fields": [str(new)]}}])
-        self.message_user(
-            request,
-            _("Version %(old)d wiederhergestellt; gespeichert als Version %(new)d.")
-            % {"old": revision.number, "new": new.number},
-            messages.SUCCESS,
-        )
+            if review.uses_working_copy(article):
+                review.restore_into_working_copy(article, revision, request.user)
+                new = None
+            else:
+                new = restore(article, revision, request.user)
+        if new is None:
+            self.log_change(
+                request, article, [{"changed": {"fields": [str(_("Entwurf der Änderung"))]}}]
+            )
+            text = _(
+                "Version %(old)d steht jetzt im Entwurf der Änderung. Veröffentlicht bleibt "
+                "die bisherige Fassung, bis die Änderungen veröffentlicht werden."
+            ) % {"old": revision.number}
+        else:
+            self.log_change(request, article, [{"changed": {"fields": [str(new)]}}])
+            text = _("Version %(old)d wiederhergestellt; gespeichert als Version %(new)d.") % {
+                "old": revision.number,
+                "new": new.number,
+            }
+        self.message_user(request, text, messages.SUCCESS)
         return redirect("admin:articles_article_change", article.pk)
 
     def _restore_page(self, request, article, revision):
         old = revision.data
         shown = readable(old)
+        # A published article's restore goes into the draft of its change: compared with that.
+        into_draft = review.uses_working_copy(article)
+        copy = review.working_copy_of(article) if into_draft else None
+        now = {**snapshot(article), **copy.data} if copy else snapshot(article)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -156,7 +175,9 @@ class TwoEditorsAdmin:
             "crumb": _("Wiederherstellen"),
             "revision": revision,
             # What restoring changes: today's text struck, the old one underlined.
-            "diff": compare(snapshot(article), old),
+            "diff": compare(now, old),
+            "into_draft": into_draft,
+            "has_draft": copy is not None,
             "old": {
                 "kicker": old.get("kicker", ""),
                 "headline": old.get("headline", ""),

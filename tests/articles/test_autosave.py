@@ -131,9 +131,10 @@ def test_point_1_readers_and_staff_without_the_right_are_refused(
     assert refused.json()["error"] == "Sie dürfen diesen Artikel nicht ändern."
     assert sales.get(URL, {"artikel": published.pk}).status_code == 403
     assert autosave(sales, key=KEY).status_code == 403
-    # The Redaktion may not change a published article, so it keeps no autosave of one.
-    assert autosave(editor_client, published).status_code == 403
     assert not Autosave.objects.exists()
+    # The Redaktion may propose a change to a published article (its draft of a change,
+    # articles.review): what it types there is kept like any other.
+    assert autosave(editor_client, published).status_code == 200
 
 
 def test_point_1_autosave_needs_the_csrf_token(editor, draft):
@@ -335,7 +336,8 @@ def test_point_1_preview_is_for_those_who_may_edit(
 
     assert client.post(f"{PREVIEW}?artikel={draft.pk}", data).status_code == 302
     assert logged_in(ad_sales).post(f"{PREVIEW}?artikel={draft.pk}", data).status_code == 403
-    assert editor_client.post(f"{PREVIEW}?artikel={published.pk}", data).status_code == 403
+    # A proposed change to a published article: the Redaktion previews it too.
+    assert editor_client.post(f"{PREVIEW}?artikel={published.pk}", data).status_code == 200
     assert editor_client.get(f"{PREVIEW}?artikel={draft.pk}").status_code == 405
 
 

@@ -6,7 +6,9 @@ from django.contrib.admin.utils import flatten_fieldsets
 from articles.admin.article import ArticleAdmin
 from articles.forms import ArticleForm
 from articles.models import Article
+from articles.review import WorkingCopy
 from articles.revisions import diff_labels, save_revision
+from tests.conftest import logged_in
 from tests.factories import article_form, make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +94,7 @@ def test_any_two_revisions_can_be_compared(editor_client, politik):
 
 def test_restoring_creates_a_new_revision_and_keeps_the_status(chief_client, politik):
     article = add(chief_client, politik, headline="Gut", status="draft")
-    change(chief_client, article, politik, headline="Verschlimmbessert", status="published")
+    change(chief_client, article, politik, headline="Verschlimmbessert", status="review")
 
     restore = f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/"
     response = chief_client.post(restore)
@@ -100,7 +102,7 @@ def test_restoring_creates_a_new_revision_and_keeps_the_status(chief_client, pol
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.headline == "Gut"  # the draft's text ...
-    assert article.status == Article.Status.PUBLISHED  # ... but still published
+    assert article.status == Article.Status.REVIEW  # ... but still in review
     latest = article.revisions.first()
     assert latest.number == 3
     assert latest.comment.startswith("Wiederhergestellt aus Version 1 vom ")
@@ -117,15 +119,16 @@ def test_restoring_needs_a_post(chief_client, politik):
     assert article.revisions.count() == 1
 
 
-def test_redaktion_cannot_restore_into_a_published_article(editor_client, politik):
+def test_who_may_not_change_articles_cannot_restore(ad_sales, politik):
     article = make_article(section=politik, headline="Online")
     save_revision(article, comment="Angelegt")
 
-    response = editor_client.post(
+    response = logged_in(ad_sales).post(
         f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/"
     )
 
     assert response.status_code == 403
+    assert not WorkingCopy.objects.filter(article=article).exists()
 
 
 def test_publishing_by_action_is_a_revision_too(chief_client, politik):
@@ -167,8 +170,12 @@ def test_restoring_keeps_the_address_and_the_publish_time(chief_client, politik)
 
     chief_client.post(f"/admin/articles/article/{article.pk}/versionen/1/wiederherstellen/")
 
+    # Published: the old text goes into the draft of the change, with today's address
+    # and time; the live article stays as it is (tests/articles/test_presence.py).
     article.refresh_from_db()
-    assert article.headline == "Gut"
+    draft = WorkingCopy.objects.get(article=article).data
+    assert (article.headline, draft["headline"]) == ("Besser", "Gut")
+    assert (draft["slug"], draft["publish_at"]) == ("besser", published_at.isoformat())
     assert (article.slug, article.publish_at) == ("besser", published_at)
 
 
