@@ -7,6 +7,8 @@ PORTAL_REQUIRE_SERVICES=1, so in CI a missing browser fails them.
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -52,7 +54,35 @@ def page(chromium, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
-    context.close()
+    close_every_page(chromium)
+
+
+def close_every_page(chromium):
+    """Close every browser context the test opened, then let the live server answer the rest.
+
+    Open admin forms keep talking to the server (presence every 20 s, autosave,
+    and a beacon of each when the page goes): a context left open would send
+    them into the next test, and a beacon still being answered while the test's
+    database is emptied (TRUNCATE) deadlocks with it.
+    """
+    for context in list(chromium.contexts):
+        context.close()
+    settle_live_server()
+
+
+def settle_live_server(seconds=5.0):
+    """Wait (at most ``seconds``) until the live server has no request in hand.
+
+    Its ThreadedWSGIServer answers each request in a thread of its own, named
+    after socketserver's process_request_thread; a beacon sent as a page closed
+    may still be on its way, hence the short first wait.
+    """
+    time.sleep(0.2)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
 
 
 def screenshot(page, name):

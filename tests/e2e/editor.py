@@ -1,5 +1,6 @@
 """Steps in the article form's rich-text editor that several browser tests take."""
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 
@@ -28,3 +29,29 @@ def insert_table(page, head, *rows):
         page.keyboard.type(text)
         page.keyboard.press("Tab")
     page.keyboard.type(cells[-1])  # a Tab in the last cell would add a row
+
+
+# The editor's selection as ProseMirror holds it (the first editor on the page: the body).
+SELECTION_EMPTY = (
+    "() => document.querySelector('.tiptap.ProseMirror')?.editor?.state.selection.empty"
+)
+EDITOR_FOCUSED = "() => document.activeElement?.classList.contains('ProseMirror')"
+
+
+def to_end_of_line(page):
+    """Press End as a person would, once the editor has its focus back, until the cursor moved.
+
+    After a dialog (link, picture) closes, the editor gets its focus and its
+    selection from the browser a moment later; an End pressed before that goes
+    nowhere, and Enter would then replace the still selected words.
+    """
+    expect(page.locator("dialog[open]")).to_have_count(0)
+    page.wait_for_function(EDITOR_FOCUSED, polling=100)
+    for _attempt in range(3):
+        page.keyboard.press("End")
+        try:
+            page.wait_for_function(SELECTION_EMPTY, polling=100, timeout=3_000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    page.wait_for_function(SELECTION_EMPTY, polling=100)

@@ -14,6 +14,7 @@ from portal.lib.images import make_renditions
 from subscriptions.models import Declaration, NewsletterConsent, Subscription
 from tests.conftest import PASSWORD, make_staff
 from tests.e2e.conftest import browser_settings
+from tests.e2e.editor import to_end_of_line
 from tests.factories import (
     make_article,
     make_campaign,
@@ -242,14 +243,8 @@ def insert_link(page, text, url):
     dialog = page.locator("dialog[open]")
     dialog.get_by_label("URL").fill(url)
     dialog.get_by_role("button", name="Link einfügen").click()
-    # To the end of the line, as a person would; the editor takes the new
-    # cursor from the browser a moment later, and until then Enter would
-    # replace the selected words (no person types that fast).
-    page.keyboard.press("End")
-    page.wait_for_function(
-        "() => document.querySelector('.tiptap.ProseMirror')?.editor?.state.selection.empty",
-        polling=100,
-    )
+    # To the end of the line, as a person would (tests/e2e/editor.py says why it waits).
+    to_end_of_line(page)
     page.keyboard.press("Enter")
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.conftest import make_staff
+from tests.e2e.editor import to_end_of_line
 from tests.e2e.test_journeys import log_in
 from tests.factories import make_article, make_section
 
@@ -42,11 +43,7 @@ def paste_html(page, html):
 
 def select_new_line(page, text):
     """A new paragraph, its words selected (as insert_link in test_journeys does)."""
-    page.keyboard.press("End")
-    page.wait_for_function(
-        "() => document.querySelector('.tiptap.ProseMirror')?.editor?.state.selection.empty",
-        polling=100,
-    )
+    to_end_of_line(page)
     page.keyboard.press("Enter")
     page.keyboard.type(text)
     page.keyboard.press("Shift+Home")

@@ -9,7 +9,7 @@ import pytest
 from articles.models import Article
 from articles.revisions import save_revision
 from tests.conftest import make_staff
-from tests.e2e.conftest import browser_settings
+from tests.e2e.conftest import browser_settings, close_every_page
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_journeys import log_in
 from tests.factories import make_article, make_section
@@ -49,8 +49,7 @@ def two_browsers(chromium, live_server):
     for page in pages:
         page.set_default_timeout(15_000)
     yield pages
-    for context in contexts:
-        context.close()
+    close_every_page(chromium)
 
 
 def shot(page, name):
